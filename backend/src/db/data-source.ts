@@ -1,0 +1,104 @@
+// The TypeORM data source: MariaDB/MySQL when DATABASE_URL is set, otherwise embedded SQLite.
+import fs from 'node:fs';
+import path from 'node:path';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { ConversationEntity, ConversationRefEntity, LeadEntity, MessageEntity, ScheduledReplyEntity } from './entities/conversation.entities.js';
+import { EscalationEntity, NotificationEntity, TaskEntity } from './entities/escalation.entities.js';
+import { EventEntity } from './entities/event.entity.js';
+import { AgentEntity, ApiKeyEntity, SettingsEntity, TeamEntity, TeamMemberEntity, TenantEntity } from './entities/tenancy.entities.js';
+import { InitialSchema1764115200000 } from './migrations/1764115200000-InitialSchema.js';
+
+export const ENTITIES = [
+  TenantEntity,
+  SettingsEntity,
+  TeamEntity,
+  AgentEntity,
+  TeamMemberEntity,
+  ApiKeyEntity,
+  LeadEntity,
+  ConversationEntity,
+  ConversationRefEntity,
+  MessageEntity,
+  ScheduledReplyEntity,
+  EscalationEntity,
+  TaskEntity,
+  NotificationEntity,
+  EventEntity,
+];
+
+/** Migrations in order; listed explicitly so tsx, vitest and a bundler all find them. */
+export const MIGRATIONS = [InitialSchema1764115200000];
+
+export type DatabaseDialect = 'mysql' | 'sqlite';
+
+export interface DatabaseConfig {
+  /** mysql:// or mariadb:// URL; null: SQLite file `sqlitePath`. */
+  databaseUrl: string | null;
+  /** SQLite file (or ':memory:') used when databaseUrl is null. */
+  sqlitePath: string;
+  /** Connections in the MySQL pool. */
+  poolSize?: number;
+}
+
+export function dialectOf(dataSource: DataSource): DatabaseDialect {
+  return dataSource.options.type === 'better-sqlite3' ? 'sqlite' : 'mysql';
+}
+
+/** Builds (does not connect) a data source. `synchronize` stays off: schema changes are migrations. */
+export function createDataSource(config: DatabaseConfig): DataSource {
+  const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, migrationsRun: false, logging: false } as const;
+  if (config.databaseUrl) {
+    const url = new URL(config.databaseUrl);
+    const options: DataSourceOptions = {
+      ...common,
+      // 'mariadb' avoids spurious nullable diffs on MariaDB (reference/toolchain.md).
+      type: url.protocol === 'mariadb:' ? 'mariadb' : 'mysql',
+      url: config.databaseUrl,
+      charset: 'utf8mb4_unicode_ci',
+      timezone: 'Z',
+      poolSize: config.poolSize ?? 10,
+      connectTimeout: 5000,
+    };
+    return new DataSource(options);
+  }
+  if (config.sqlitePath !== ':memory:') fs.mkdirSync(path.dirname(config.sqlitePath), { recursive: true });
+  return new DataSource({
+    ...common,
+    type: 'better-sqlite3',
+    database: config.sqlitePath,
+    enableWAL: true,
+    prepareDatabase: (db: { pragma: (source: string) => unknown }) => {
+      db.pragma('busy_timeout = 5000');
+      db.pragma('synchronous = NORMAL');
+    },
+  });
+}
+
+/**
+ * Creates the MySQL database named in the URL when it does not exist (utf8mb4), so a fresh
+ * server needs no manual step. SQLite files are created by opening them.
+ */
+export async function ensureDatabaseExists(databaseUrl: string): Promise<void> {
+  const url = new URL(databaseUrl);
+  const databaseName = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  if (!databaseName) throw new Error('DATABASE_URL names no database (expected mysql://user@host:3306/<database>)');
+  if (!/^[A-Za-z0-9_$-]+$/.test(databaseName)) throw new Error(`DATABASE_URL database name "${databaseName}" has characters Baton does not accept`);
+  const serverUrl = new URL(databaseUrl);
+  serverUrl.pathname = '/';
+  const admin = new DataSource({ type: 'mysql', url: serverUrl.toString(), connectTimeout: 5000, poolSize: 1 });
+  await admin.initialize();
+  try {
+    await admin.query(`CREATE DATABASE IF NOT EXISTS \`${databaseName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  } finally {
+    await admin.destroy();
+  }
+}
+
+/** Connects and applies pending migrations; returns the names of those applied. */
+export async function openDatabase(config: DatabaseConfig): Promise<DataSource> {
+  if (config.databaseUrl) await ensureDatabaseExists(config.databaseUrl);
+  const dataSource = createDataSource(config);
+  await dataSource.initialize();
+  await dataSource.runMigrations({ transaction: 'each' });
+  return dataSource;
+}

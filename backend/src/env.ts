@@ -1,0 +1,138 @@
+// The only reader of process.env: parses and validates Baton's configuration once, at boot.
+import path from 'node:path';
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const BATON_ENVIRONMENTS = ['production', 'staging', 'development'] as const;
+export type BatonEnvironment = (typeof BATON_ENVIRONMENTS)[number];
+
+/** Empty strings count as "not set", so `FOO=` in a shell behaves like an absent variable. */
+const optionalText = z.preprocess((value) => (value === '' ? undefined : value), z.string().optional());
+
+const urlWithScheme = (schemes: string[], example: string) =>
+  optionalText.superRefine((value, issue) => {
+    if (value === undefined) return;
+    let parsed: URL;
+    try {
+      parsed = new URL(value);
+    } catch {
+      issue.addIssue({ code: 'custom', message: `is not a URL (expected something like ${example})` });
+      return;
+    }
+    if (!schemes.includes(parsed.protocol)) {
+      issue.addIssue({
+        code: 'custom',
+        message: `must start with ${schemes.map((s) => `${s}//`).join(' or ')} (got ${parsed.protocol}//…; e.g. ${example})`,
+      });
+    } else if (!parsed.hostname) {
+      issue.addIssue({ code: 'custom', message: `has no host (expected something like ${example})` });
+    }
+  });
+
+const integerText = (min: number, max: number) =>
+  z.preprocess(
+    (value) => (value === '' || value === undefined ? undefined : Number(value)),
+    z
+      .number({ error: `must be a whole number between ${min} and ${max}` })
+      .int({ error: `must be a whole number between ${min} and ${max}` })
+      .min(min, { error: `must be a whole number between ${min} and ${max}` })
+      .max(max, { error: `must be a whole number between ${min} and ${max}` })
+      .optional(),
+  );
+
+const ZEnvironment = z.object({
+  DATABASE_URL: urlWithScheme(['mysql:', 'mariadb:'], 'mysql://root@127.0.0.1:3306/baton'),
+  REDIS_URL: urlWithScheme(['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
+  PORT: integerText(0, 65535),
+  HOST: optionalText,
+  BATON_ENV: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.enum(BATON_ENVIRONMENTS, { error: `must be one of ${BATON_ENVIRONMENTS.join(', ')}` }).optional(),
+  ),
+  COOLDOWN_SECONDS: integerText(0, 31 * 24 * 3600),
+  JWT_ISSUER: optionalText,
+  JWT_AUDIENCE: optionalText,
+  JWT_JWKS_URL: urlWithScheme(['http:', 'https:'], 'https://cognito-idp.<region>.amazonaws.com/<pool>/.well-known/jwks.json'),
+  JWT_GROUPS_CLAIM: optionalText,
+  LOG_LEVEL: z.preprocess(
+    (value) => (value === '' || value === undefined ? undefined : String(value).toLowerCase()),
+    z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).optional(),
+  ),
+  BATON_DATA_DIR: optionalText,
+  BATON_PUBLIC_URL: urlWithScheme(['http:', 'https:'], 'http://127.0.0.1:8787'),
+});
+
+/** Validated configuration with defaults applied. */
+export interface Env {
+  /** mysql:// or mariadb:// URL; null means the embedded SQLite database under dataDir. */
+  databaseUrl: string | null;
+  /** redis:// URL; null means the in-process event bus (one process only). */
+  redisUrl: string | null;
+  port: number;
+  host: string;
+  batonEnv: BatonEnvironment;
+  /** Escalation cooldown after a noisy resolution (SPEC §5.8): production 7,200 s, otherwise 180 s. */
+  cooldownSeconds: number;
+  /** JWT verification; null jwksUrl means JWTs from an identity provider are not accepted. */
+  jwt: { issuer: string | null; audience: string | null; jwksUrl: string | null; groupsClaim: string };
+  logLevel: (typeof LOG_LEVELS)[number];
+  /** Folder for the embedded SQLite database and the local development-token key. */
+  dataDir: string;
+  /** URL printed for people and used in links; defaults to http://host:port. */
+  publicUrl: string;
+}
+
+/** A configuration error that names every bad variable; main.ts prints it and exits non-zero. */
+export class ConfigurationError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(
+      `Invalid configuration:\n${problems.map((problem) => `  ${problem.variable} ${problem.message}`).join('\n')}`,
+    );
+    this.name = 'ConfigurationError';
+  }
+}
+
+export const DEFAULT_PORT = 8787;
+const COOLDOWN_BY_ENVIRONMENT: Record<BatonEnvironment, number> = {
+  production: 7200,
+  staging: 180,
+  development: 180,
+};
+
+/**
+ * Parses configuration from a variables object (process.env by default).
+ * @example loadEnv({ DATABASE_URL: 'mysql://root@127.0.0.1:3306/baton' }).databaseUrl
+ * @throws ConfigurationError naming each bad variable.
+ */
+export function loadEnv(variables: Record<string, string | undefined> = process.env): Env {
+  const parsed = ZEnvironment.safeParse(variables);
+  if (!parsed.success) {
+    throw new ConfigurationError(
+      parsed.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? 'configuration'),
+        message: issue.message,
+      })),
+    );
+  }
+  const value = parsed.data;
+  const batonEnv = value.BATON_ENV ?? 'development';
+  const port = value.PORT ?? DEFAULT_PORT;
+  const host = value.HOST ?? '127.0.0.1';
+  return {
+    databaseUrl: value.DATABASE_URL ?? null,
+    redisUrl: value.REDIS_URL ?? null,
+    port,
+    host,
+    batonEnv,
+    cooldownSeconds: value.COOLDOWN_SECONDS ?? COOLDOWN_BY_ENVIRONMENT[batonEnv],
+    jwt: {
+      issuer: value.JWT_ISSUER ?? null,
+      audience: value.JWT_AUDIENCE ?? null,
+      jwksUrl: value.JWT_JWKS_URL ?? null,
+      groupsClaim: value.JWT_GROUPS_CLAIM ?? 'cognito:groups',
+    },
+    logLevel: value.LOG_LEVEL ?? 'info',
+    dataDir: path.resolve(value.BATON_DATA_DIR ?? 'data'),
+    publicUrl: value.BATON_PUBLIC_URL ?? `http://${host}:${port}`,
+  };
+}
