@@ -5,7 +5,7 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ConversationEntity, ConversationRefEntity, LeadEntity, MessageEntity, ScheduledReplyEntity } from './entities/conversation.entities.js';
 import { EscalationEntity, NotificationEntity, TaskEntity } from './entities/escalation.entities.js';
 import { EventEntity } from './entities/event.entity.js';
-import { AgentEntity, ApiKeyEntity, SettingsEntity, TeamEntity, TeamMemberEntity, TenantEntity } from './entities/tenancy.entities.js';
+import { AgentEntity, ApiKeyEntity, InstanceSecretEntity, SettingsEntity, TeamEntity, TeamMemberEntity, TenantEntity } from './entities/tenancy.entities.js';
 import { InitialSchema1764115200000 } from './migrations/1764115200000-InitialSchema.js';
 
 export const ENTITIES = [
@@ -24,6 +24,7 @@ export const ENTITIES = [
   TaskEntity,
   NotificationEntity,
   EventEntity,
+  InstanceSecretEntity,
 ];
 
 /** Migrations in order; listed explicitly so tsx, vitest and a bundler all find them. */

@@ -155,3 +155,21 @@ export const ApiKeyEntity = new EntitySchema<ApiKeyRow>({
     revokedAt: instantColumn('revoked_at', true),
   },
 });
+
+export interface InstanceSecretRow {
+  /** e.g. `dev_token_signing_key`. */
+  name: string;
+  value: string;
+  createdAt: Date;
+}
+
+/** Secrets of the installation itself (not of a tenant), shared by every backend process. */
+export const InstanceSecretEntity = new EntitySchema<InstanceSecretRow>({
+  name: 'InstanceSecret',
+  tableName: 'instance_secrets',
+  columns: {
+    name: { type: 'varchar', length: 64, primary: true },
+    value: textColumn('value', 255),
+    createdAt: instantColumn('created_at'),
+  },
+});

@@ -228,6 +228,11 @@ export class InitialSchema1764115200000 implements MigrationInterface {
       ],
       [{ columns: ['agent_id', 'created_at'] }, { columns: ['escalation_id'] }],
     );
+    await createPortableTable(queryRunner, 'instance_secrets', [
+      { name: 'name', kind: 'text', length: 64, primary: true },
+      { name: 'value', kind: 'text', length: 255 },
+      createdAt,
+    ]);
     await createPortableTable(
       queryRunner,
       'events',
@@ -249,6 +254,7 @@ export class InitialSchema1764115200000 implements MigrationInterface {
   async down(queryRunner: QueryRunner): Promise<void> {
     for (const table of [
       'events',
+      'instance_secrets',
       'notifications',
       'tasks',
       'escalations',

@@ -1,0 +1,168 @@
+// Turns an Authorization header into a Principal: API keys, identity-provider JWTs (JWKS), dev tokens.
+import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTPayload } from 'jose';
+import { randomUUID } from 'node:crypto';
+import type { Env } from '../env.js';
+import { DomainError } from '../domain/errors.js';
+import { AgentEntity, ApiKeyEntity, TenantEntity, type AgentRow, type TenantRow } from '../db/entities/tenancy.entities.js';
+import { withTransaction, type Infrastructure } from '../services/unit-of-work.js';
+import { API_KEY_PREFIX, hashApiKey } from './api-key-codec.js';
+import { DEV_TOKEN_ISSUER, verifyDevToken } from './dev-token.js';
+import { higherRole, roleFromGroups, type Principal } from './principal.js';
+
+/** `lastUsedAt` of an API key is refreshed at most this often (not on every request). */
+const LAST_USED_REFRESH_MS = 5 * 60_000;
+
+export interface AuthSettings {
+  batonEnv: Env['batonEnv'];
+  jwt: Env['jwt'];
+  /** The claim that names the tenant (its slug) in identity-provider tokens. */
+  tenantClaim?: string;
+}
+
+const unauthorized = (message: string) => new DomainError('UNAUTHORIZED', message);
+
+export class Authenticator {
+  private readonly jwks;
+  private readonly tenantClaim: string;
+
+  constructor(
+    private readonly infra: Infrastructure,
+    private readonly settings: AuthSettings,
+  ) {
+    this.jwks = settings.jwt.jwksUrl ? createRemoteJWKSet(new URL(settings.jwt.jwksUrl), { timeoutDuration: 3000 }) : null;
+    this.tenantClaim = settings.tenantClaim ?? 'custom:tenant';
+  }
+
+  /**
+   * Resolves the caller. No header: null (public procedures only). A header that does not
+   * prove an identity: UNAUTHORIZED with the reason, never a silent anonymous fallback.
+   */
+  async authenticate(authorization: string | undefined | null): Promise<Principal | null> {
+    if (!authorization) return null;
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+    if (!match?.[1]) throw unauthorized('Authorization header must be "Bearer <API key or token>"');
+    const credential = match[1];
+    if (credential.startsWith(API_KEY_PREFIX)) return this.fromApiKey(credential);
+    let issuer: string | undefined;
+    try {
+      issuer = decodeJwt(credential).iss;
+    } catch {
+      throw unauthorized('The credential is neither a Baton API key (bk_…) nor a JWT');
+    }
+    return issuer === DEV_TOKEN_ISSUER ? this.fromDevToken(credential) : this.fromIdentityProvider(credential);
+  }
+
+  private async fromApiKey(key: string): Promise<Principal> {
+    const repository = this.infra.db.getRepository(ApiKeyEntity);
+    const row = await repository.findOneBy({ keyHash: hashApiKey(key) });
+    if (!row) throw unauthorized('Unknown API key');
+    if (row.revokedAt) throw unauthorized(`This API key (${row.prefix}…) was revoked on ${row.revokedAt.toISOString()}`);
+    const tenant = await this.tenant(row.tenantId);
+    const now = this.infra.clock.now();
+    if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_REFRESH_MS) {
+      repository.update({ id: row.id }, { lastUsedAt: now }).catch((error: unknown) => this.infra.log.warn({ err: error }, 'could not record API key use'));
+    }
+    const base = { tenantId: tenant.id, tenantSlug: tenant.slug, via: 'api_key' as const, apiKeyId: row.id, groups: [], actor: `api_key:${row.id}` };
+    if (!row.agentId) return { ...base, agentId: null, role: row.role, displayName: `API key "${row.name}"` };
+    const agent = await this.activeAgent(tenant.id, row.agentId);
+    // A key never grants more than its agent holds now (an agent demoted since keeps an agent key).
+    const role = row.role === 'admin' && agent.role !== 'agent' ? 'admin' : 'agent';
+    return { ...base, agentId: agent.id, role, displayName: agent.name };
+  }
+
+  private async fromDevToken(token: string): Promise<Principal> {
+    if (this.settings.batonEnv === 'production') throw unauthorized('Development tokens are not accepted in production');
+    let claims;
+    try {
+      claims = await verifyDevToken(this.infra.db, token, this.infra.clock.now());
+    } catch (error) {
+      throw unauthorized(`Development token rejected: ${(error as Error).message}`);
+    }
+    const tenant = await this.tenant(claims.tenantId);
+    const agent = await this.activeAgent(tenant.id, claims.agentId);
+    return { ...this.agentPrincipal(tenant, agent, []), via: 'dev_token' };
+  }
+
+  private async fromIdentityProvider(token: string): Promise<Principal> {
+    if (!this.jwks) throw unauthorized('This server accepts no identity-provider tokens (JWT_JWKS_URL is not set)');
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, this.jwks, {
+        issuer: this.settings.jwt.issuer ?? undefined,
+        audience: this.settings.jwt.audience ?? undefined,
+        currentDate: this.infra.clock.now(),
+      }));
+    } catch (error) {
+      throw unauthorized(`Sign-in token rejected: ${(error as Error).message}`);
+    }
+    const tenantSlug = payload[this.tenantClaim];
+    if (typeof tenantSlug !== 'string') throw unauthorized(`Sign-in token has no "${this.tenantClaim}" claim naming the tenant`);
+    if (typeof payload.sub !== 'string') throw unauthorized('Sign-in token has no subject');
+    const tenant = await this.infra.db.getRepository(TenantEntity).findOneBy({ slug: tenantSlug });
+    if (!tenant) throw unauthorized(`Unknown tenant "${tenantSlug}" in the sign-in token`);
+    const rawGroups = payload[this.settings.jwt.groupsClaim];
+    const groups = Array.isArray(rawGroups) ? rawGroups.filter((group): group is string => typeof group === 'string') : [];
+    const email = typeof payload.email === 'string' ? payload.email.toLowerCase() : null;
+    const agent = await this.agentForSubject(tenant, payload.sub, email, typeof payload.name === 'string' ? payload.name : null, groups);
+    return { ...this.agentPrincipal(tenant, agent, groups), via: 'jwt' };
+  }
+
+  /** Finds the agent by subject, else by email (binding the subject), else provisions one. */
+  private async agentForSubject(tenant: TenantRow, subject: string, email: string | null, name: string | null, groups: string[]): Promise<AgentRow> {
+    const repository = this.infra.db.getRepository(AgentEntity);
+    const bySubject = await repository.findOneBy({ tenantId: tenant.id, externalSubject: subject });
+    if (bySubject) return this.ensureActive(bySubject);
+    if (!email) throw unauthorized('Sign-in token has no email claim and its subject is not linked to an agent');
+    const byEmail = await repository.findOneBy({ tenantId: tenant.id, email });
+    if (byEmail) {
+      if (byEmail.externalSubject && byEmail.externalSubject !== subject) throw unauthorized(`The agent ${email} is linked to another identity`);
+      await repository.update({ id: byEmail.id, tenantId: tenant.id }, { externalSubject: subject });
+      return this.ensureActive({ ...byEmail, externalSubject: subject });
+    }
+    return withTransaction(this.infra, tenant.id, async (uow) => {
+      const agent: AgentRow = {
+        id: randomUUID(),
+        tenantId: tenant.id,
+        email,
+        name: name ?? email,
+        role: roleFromGroups(groups),
+        externalSubject: subject,
+        active: true,
+        createdAt: uow.now,
+      };
+      await uow.manager.getRepository(AgentEntity).insert(agent);
+      await uow.record({ type: 'agent.created', actor: 'system', after: { id: agent.id, email, role: agent.role, source: 'identity_provider' } });
+      return agent;
+    });
+  }
+
+  private agentPrincipal(tenant: TenantRow, agent: AgentRow, groups: string[]): Omit<Principal, 'via'> {
+    return {
+      tenantId: tenant.id,
+      tenantSlug: tenant.slug,
+      agentId: agent.id,
+      apiKeyId: null,
+      role: higherRole(agent.role, roleFromGroups(groups)),
+      groups,
+      displayName: agent.name,
+      actor: `agent:${agent.id}`,
+    };
+  }
+
+  private async tenant(tenantId: string): Promise<TenantRow> {
+    const tenant = await this.infra.db.getRepository(TenantEntity).findOneBy({ id: tenantId });
+    if (!tenant) throw unauthorized('The credential belongs to a tenant that no longer exists');
+    return tenant;
+  }
+
+  private async activeAgent(tenantId: string, agentId: string): Promise<AgentRow> {
+    const agent = await this.infra.db.getRepository(AgentEntity).findOneBy({ id: agentId, tenantId });
+    if (!agent) throw unauthorized('The credential names an agent that does not exist');
+    return this.ensureActive(agent);
+  }
+
+  private ensureActive(agent: AgentRow): AgentRow {
+    if (!agent.active) throw unauthorized(`The agent ${agent.email} is deactivated`);
+    return agent;
+  }
+}

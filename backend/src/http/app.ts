@@ -1,0 +1,98 @@
+// The Koa app: one error boundary, request logs and metrics, health, metrics and tRPC at /trpc.
+import Router from '@koa/router';
+import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
+import Koa from 'koa';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../logger.js';
+import type { Services } from '../services/index.js';
+import { createContextInner } from '../trpc/context.js';
+import { appRouter } from '../trpc/router.js';
+import { checkHealth, type JobsHealth } from './health.js';
+import { routeLabel, type Metrics } from './metrics.js';
+
+export interface AppDependencies {
+  services: Services;
+  log: Logger;
+  metrics: Metrics;
+  jobsHealth: JobsHealth;
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export function createApp({ services, log, metrics, jobsHealth }: AppDependencies): Koa {
+  const app = new Koa();
+  app.proxy = true;
+
+  // The one error boundary: log everything, show clients only what is meant for them.
+  app.use(async (ctx, next) => {
+    try {
+      await next();
+    } catch (error) {
+      const err = error as Error & { status?: number; expose?: boolean };
+      const status = err.status && err.status >= 400 && err.status < 600 ? err.status : 500;
+      ctx.status = status;
+      ctx.body = { error: err.expose ? err.message : 'Internal error: it has been logged.' };
+      if (status >= 500) log.error({ err, path: ctx.path, requestId: ctx.state.requestId }, 'request failed');
+    }
+  });
+  app.on('error', (error: Error) => log.debug({ err: error }, 'koa error event'));
+
+  app.use(async (ctx, next) => {
+    const started = process.hrtime.bigint();
+    ctx.state.requestId = ctx.get('x-request-id') || randomUUID();
+    ctx.set('x-request-id', ctx.state.requestId);
+    const route = routeLabel(ctx.path);
+    const done = () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const status = String(ctx.res.statusCode);
+      metrics.httpRequests.inc({ method: ctx.method, route, status });
+      metrics.httpDuration.observe({ method: ctx.method, route }, seconds);
+      log.info({ requestId: ctx.state.requestId, method: ctx.method, route, status: ctx.res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+    };
+    ctx.res.once('close', done);
+    await next();
+  });
+
+  const routes = new Router();
+  routes.get('/healthz', async (ctx) => {
+    const report = await checkHealth(services.infra.db, services.infra.bus, jobsHealth);
+    ctx.status = report.status === 'down' ? 503 : 200;
+    ctx.body = report;
+  });
+  routes.get('/metrics', async (ctx) => {
+    ctx.type = metrics.registry.contentType;
+    ctx.body = await metrics.registry.metrics();
+  });
+  app.use(routes.routes());
+  app.use(routes.allowedMethods());
+
+  // tRPC has no Koa adapter: hand the raw request to its node-http handler (reference/toolchain.md).
+  app.use(async (ctx, next) => {
+    if (!ctx.path.startsWith('/trpc/')) return next();
+    ctx.respond = false;
+    ctx.res.statusCode = 200;
+    const isSubscription = ctx.get('accept').includes('text/event-stream');
+    if (isSubscription) {
+      metrics.eventSubscribers.inc();
+      ctx.res.once('close', () => metrics.eventSubscribers.dec());
+    }
+    await nodeHTTPRequestHandler({
+      router: appRouter,
+      req: ctx.req,
+      res: ctx.res,
+      path: ctx.path.slice('/trpc/'.length),
+      maxBodySize: MAX_BODY_BYTES,
+      createContext: ({ req, info }) => {
+        const header = req.headers.authorization ?? null;
+        const fromParams = info.connectionParams?.authorization ?? info.connectionParams?.token ?? null;
+        const authorization = header ?? (fromParams ? (fromParams.startsWith('Bearer ') ? fromParams : `Bearer ${fromParams}`) : null);
+        return createContextInner({ services, log, authorization });
+      },
+      onError: ({ error, path }) => {
+        if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error.cause ?? error, path, requestId: ctx.state.requestId }, 'procedure failed');
+      },
+    });
+  });
+
+  return app;
+}

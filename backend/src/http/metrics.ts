@@ -1,0 +1,43 @@
+// Prometheus metrics of one backend process (GET /metrics): requests, job lateness, queue size.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'baton_process_' });
+  return {
+    registry,
+    httpRequests: new Counter({
+      name: 'baton_http_requests_total',
+      help: 'HTTP requests by method, route and status code',
+      labelNames: ['method', 'route', 'status'] as const,
+      registers: [registry],
+    }),
+    httpDuration: new Histogram({
+      name: 'baton_http_request_duration_seconds',
+      help: 'HTTP request duration (SSE streams count until the stream closes)',
+      labelNames: ['method', 'route'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+      registers: [registry],
+    }),
+    /** Fed by the job engine: start time minus due time of each job. */
+    jobLateness: new Histogram({
+      name: 'baton_job_lateness_seconds',
+      help: 'How late jobs started compared with their due time',
+      labelNames: ['job'] as const,
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+    /** Fed by the job engine: jobs waiting to run. */
+    jobQueueSize: new Gauge({ name: 'baton_job_queue_size', help: 'Jobs pending in the job engine', registers: [registry] }),
+    eventSubscribers: new Gauge({ name: 'baton_event_subscribers', help: 'Open event-stream subscriptions in this process', registers: [registry] }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+/** Collapses ids in a path so label cardinality stays bounded (`/trpc/teams.list,auth.me`). */
+export function routeLabel(path: string): string {
+  if (path.startsWith('/trpc/')) return '/trpc/' + path.slice(6).split(',').sort().join(',').slice(0, 120);
+  if (['/healthz', '/metrics', '/', '/webhooks/inbound', '/webhooks/agent-reply'].includes(path)) return path;
+  return 'other';
+}

@@ -1,0 +1,17 @@
+// Structured JSON logs (pino): one logger per process, children per component.
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+/** Creates the process logger; `destination` lets tests capture lines. */
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'baton', pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: ['req.headers.authorization', 'headers.authorization', '*.apiKey', '*.secret'], censor: '[redacted]' },
+    },
+    destination ?? pino.destination({ fd: 1, sync: false }),
+  );
+}

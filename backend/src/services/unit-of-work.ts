@@ -1,0 +1,60 @@
+// One transaction per use case: state changes and their timeline events commit together,
+// and the events are published only after the commit (STYLE.md habit 8).
+import type { DataSource, EntityManager } from 'typeorm';
+import type { BatonEvent } from '../../../shared/events.js';
+import type { Clock } from '../clock.js';
+import { dialectOf } from '../db/data-source.js';
+import type { Logger } from '../logger.js';
+import type { EventBus } from '../realtime/event-bus.js';
+import { appendEvent, type NewEvent } from './timeline.js';
+
+export interface Infrastructure {
+  db: DataSource;
+  bus: EventBus;
+  clock: Clock;
+  log: Logger;
+}
+
+export interface UnitOfWork {
+  manager: EntityManager;
+  /** The transaction's clock reading: every row and event of the change carries the same instant. */
+  now: Date;
+  /** Appends a timeline event in this transaction; it is published after commit. */
+  record(event: NewEvent): Promise<BatonEvent>;
+}
+
+/** SQLite has one writer: serialise transactions in this process instead of failing with SQLITE_BUSY. */
+const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
+
+function serialised<T>(db: DataSource, run: () => Promise<T>): Promise<T> {
+  if (dialectOf(db) !== 'sqlite') return run();
+  const previous = sqliteQueues.get(db) ?? Promise.resolve();
+  const next = previous.then(run, run);
+  sqliteQueues.set(db, next.catch(() => undefined));
+  return next;
+}
+
+/**
+ * Runs `work` in one transaction for `tenantId`, then publishes the events it recorded.
+ * @example await withTransaction(infra, tenantId, async (uow) => { ...; await uow.record({ type: 'team.created', actor }) })
+ */
+export async function withTransaction<T>(
+  infra: Infrastructure,
+  tenantId: string,
+  work: (uow: UnitOfWork) => Promise<T>,
+): Promise<T> {
+  const recorded: BatonEvent[] = [];
+  const result = await serialised(infra.db, () =>
+    infra.db.transaction(async (manager) => {
+      recorded.length = 0; // a retried transaction must not publish the aborted attempt's events
+      const now = infra.clock.now();
+      return work({ manager, now, record: async (event) => {
+        const wire = await appendEvent(manager, tenantId, event, now);
+        recorded.push(wire);
+        return wire;
+      } });
+    }),
+  );
+  await infra.bus.publish(tenantId, recorded);
+  return result;
+}

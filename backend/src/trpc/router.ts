@@ -1,0 +1,17 @@
+// The root router: every feature router under its stable name (ARCHITECTURE.md "API surface").
+import { createCallerFactory, router } from './init.js';
+import { agentsRouter, apiKeysRouter, teamsRouter, webhookSecretRouter } from './routers/admin.router.js';
+import { authRouter } from './routers/auth.router.js';
+import { eventsRouter } from './routers/events.router.js';
+
+export const appRouter = router({
+  auth: authRouter,
+  agents: agentsRouter,
+  teams: teamsRouter,
+  apiKeys: apiKeysRouter,
+  webhookSecret: webhookSecretRouter,
+  events: eventsRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,34 @@
+// The typed event stream: what `events.onChange` delivers to every open tab (ARCHITECTURE.md).
+import { z } from 'zod';
+
+/** Every event type Baton writes to the timeline. Later features add theirs here. */
+export const EVENT_TYPES = [
+  'tenant.created',
+  'agent.created',
+  'agent.updated',
+  'team.created',
+  'team.member_added',
+  'team.member_removed',
+  'api_key.created',
+  'api_key.revoked',
+  'webhook_secret.rotated',
+  'settings.changed',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export const ZBatonEvent = z.object({
+  /** The events-table row id (decimal string): also the SSE event id used to resume. */
+  id: z.string(),
+  type: z.enum(EVENT_TYPES),
+  /** Null: not about one conversation. */
+  conversationId: z.string().nullable(),
+  /** Null: not about one lead. */
+  leadId: z.string().nullable(),
+  /** `agent:<id>`, `api_key:<id>`, `system` or `customer`. */
+  actor: z.string(),
+  before: z.record(z.string(), z.unknown()).nullable(),
+  after: z.record(z.string(), z.unknown()).nullable(),
+  /** ISO-8601 UTC instant. */
+  at: z.string(),
+});
+export type BatonEvent = z.infer<typeof ZBatonEvent>;
