@@ -4,6 +4,8 @@ import { WxtVitest } from 'wxt/testing/vitest-plugin';
 
 export default defineConfig({
   test: {
+    // Integration files each make their own database; two at a time suits a 2-core machine.
+    maxWorkers: 2,
     projects: [
       {
         test: {
@@ -12,8 +14,6 @@ export default defineConfig({
           include: ['backend/**/*.test.ts', 'shared/**/*.test.ts', 'test/integration/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
-          // Integration files each make their own database; two at a time suits a 2-core machine.
-          maxWorkers: 2,
         },
       },
       {

@@ -1,6 +1,8 @@
-// Background service worker: owns the credential and talks to the backend (extension issue).
+// Background service worker: owns the credential and answers the pages' messages (extension/messaging.ts).
+import { defineBackground } from 'wxt/utils/define-background';
+import { createBackgroundHandlers } from '../extension/background/message-handlers';
+import { handleMessages } from '../extension/messaging';
+
 export default defineBackground(() => {
-  browser.runtime.onInstalled.addListener(() => {
-    console.info('Baton installed');
-  });
+  handleMessages(createBackgroundHandlers());
 });

@@ -12,6 +12,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: ['req.headers.authorization', 'headers.authorization', '*.apiKey', '*.secret'], censor: '[redacted]' },
     },
-    destination ?? pino.destination({ fd: 1, sync: false }),
+    // Synchronous writes: a line logged just before process.exit is never lost.
+    destination ?? pino.destination({ fd: 1, sync: true }),
   );
 }

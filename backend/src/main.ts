@@ -52,8 +52,9 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const seed = env.batonEnv === 'production' ? null : await seedDemoTenantOnFirstStart(server.services);
-  log.info({ url: server.url, port: server.port, batonEnv: env.batonEnv }, 'listening');
   printWelcome(env, server.url, seed);
+  // The last start-up line: tests and supervisors wait for it.
+  log.info({ url: server.url, port: server.port, batonEnv: env.batonEnv }, 'listening');
 
   const shutdown = (signal: string) => {
     log.info({ signal }, 'shutting down: draining requests and streams');

@@ -49,7 +49,7 @@ export async function startServer(env: Env, log: Logger, clock: Clock = systemCl
 
   const services = createServices({ db, bus, clock, log }, { batonEnv: env.batonEnv, jwt: env.jwt });
   const metrics = createMetrics();
-  const app = createApp({ services, log, metrics, jobsHealth: () => 'not_configured' });
+  const { app, endStreams } = createApp({ services, log, metrics, jobsHealth: () => 'not_configured' });
   const server = http.createServer(app.callback());
   // SSE streams are long-lived: no request timeout, but keep idle sockets from piling up.
   server.requestTimeout = 0;
@@ -72,6 +72,7 @@ export async function startServer(env: Env, log: Logger, clock: Clock = systemCl
     (closing ??= (async () => {
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      endStreams();
       const grace = setTimeout(() => server.closeAllConnections(), graceMs);
       await stopped;
       clearTimeout(grace);

@@ -3,6 +3,7 @@ import Router from '@koa/router';
 import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
 import Koa from 'koa';
 import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services/index.js';
 import { createContextInner } from '../trpc/context.js';
@@ -19,8 +20,15 @@ export interface AppDependencies {
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
-export function createApp({ services, log, metrics, jobsHealth }: AppDependencies): Koa {
+export interface BatonApp {
+  app: Koa;
+  /** Ends every open event stream (clients reconnect elsewhere and resume by last event id). */
+  endStreams(): void;
+}
+
+export function createApp({ services, log, metrics, jobsHealth }: AppDependencies): BatonApp {
   const app = new Koa();
+  const openStreams = new Set<ServerResponse>();
   app.proxy = true;
 
   // The one error boundary: log everything, show clients only what is meant for them.
@@ -74,7 +82,11 @@ export function createApp({ services, log, metrics, jobsHealth }: AppDependencie
     const isSubscription = ctx.get('accept').includes('text/event-stream');
     if (isSubscription) {
       metrics.eventSubscribers.inc();
-      ctx.res.once('close', () => metrics.eventSubscribers.dec());
+      openStreams.add(ctx.res);
+      ctx.res.once('close', () => {
+        metrics.eventSubscribers.dec();
+        openStreams.delete(ctx.res);
+      });
     }
     await nodeHTTPRequestHandler({
       router: appRouter,
@@ -94,5 +106,10 @@ export function createApp({ services, log, metrics, jobsHealth }: AppDependencie
     });
   });
 
-  return app;
+  return {
+    app,
+    endStreams: () => {
+      for (const stream of openStreams) stream.destroy();
+    },
+  };
 }

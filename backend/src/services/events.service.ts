@@ -31,6 +31,8 @@ export function createEventsService(infra: Infrastructure) {
   }
 
   return {
+    latestId: (principal: Principal) => latestEventId(infra.db.manager, principal.tenantId),
+
     /**
      * Streams the caller's tenant events. It listens to the bus before reading the table, so an
      * event committed in between is not lost; ids already sent are skipped.

@@ -11,6 +11,8 @@ export const ZOnChangeInput = z.object({
 export type OnChangeInput = z.infer<typeof ZOnChangeInput>;
 
 export const eventsRouter = router({
+  /** The newest event id of the caller's tenant: subscribe with it as lastEventId to miss nothing. */
+  latestId: agentProcedure.query(({ ctx }) => ctx.services.events.latestId(ctx.principal)),
   onChange: agentProcedure.input(ZOnChangeInput).subscription(async function* ({ ctx, input, signal }) {
     const stream = ctx.services.events.stream(ctx.principal, {
       conversationId: input.conversationId,

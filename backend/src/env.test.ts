@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigurationError, loadEnv } from './env.js';
+
+function problemsOf(variables: Record<string, string>): { variable: string; message: string }[] {
+  try {
+    loadEnv(variables);
+  } catch (error) {
+    if (error instanceof ConfigurationError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a configuration error');
+}
+
+describe('loadEnv', () => {
+  it('gives the embedded default when nothing is set', () => {
+    const env = loadEnv({});
+    expect(env).toMatchObject({ databaseUrl: null, redisUrl: null, port: 8787, batonEnv: 'development', cooldownSeconds: 180, logLevel: 'info' });
+    expect(env.jwt).toEqual({ issuer: null, audience: null, jwksUrl: null, groupsClaim: 'cognito:groups' });
+  });
+
+  it('reads MySQL, Redis and JWT settings', () => {
+    const env = loadEnv({
+      DATABASE_URL: 'mysql://root@127.0.0.1:3306/baton',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      PORT: '9000',
+      JWT_ISSUER: 'https://issuer.example',
+      JWT_AUDIENCE: 'baton',
+      JWT_JWKS_URL: 'http://127.0.0.1:9999/jwks.json',
+      JWT_GROUPS_CLAIM: 'groups',
+      LOG_LEVEL: 'DEBUG',
+    });
+    expect(env).toMatchObject({ databaseUrl: 'mysql://root@127.0.0.1:3306/baton', redisUrl: 'redis://127.0.0.1:6379', port: 9000, logLevel: 'debug' });
+    expect(env.jwt).toEqual({ issuer: 'https://issuer.example', audience: 'baton', jwksUrl: 'http://127.0.0.1:9999/jwks.json', groupsClaim: 'groups' });
+  });
+
+  it.each([
+    ['production', 7200],
+    ['staging', 180],
+    ['development', 180],
+  ])('uses the %s cooldown of %i s unless COOLDOWN_SECONDS overrides it', (batonEnv, seconds) => {
+    expect(loadEnv({ BATON_ENV: batonEnv }).cooldownSeconds).toBe(seconds);
+    expect(loadEnv({ BATON_ENV: batonEnv, COOLDOWN_SECONDS: '42' }).cooldownSeconds).toBe(42);
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadEnv({ DATABASE_URL: '', REDIS_URL: '', PORT: '' })).toMatchObject({ databaseUrl: null, redisUrl: null, port: 8787 });
+  });
+
+  it.each([
+    [{ DATABASE_URL: 'postgres://db/baton' }, 'DATABASE_URL', /mysql:\/\/ or mariadb:\/\//],
+    [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL', /is not a URL/],
+    [{ REDIS_URL: 'http://127.0.0.1:6379' }, 'REDIS_URL', /redis:\/\//],
+    [{ PORT: 'eighty' }, 'PORT', /whole number between 0 and 65535/],
+    [{ PORT: '70000' }, 'PORT', /whole number between 0 and 65535/],
+    [{ BATON_ENV: 'prod' }, 'BATON_ENV', /production, staging, development/],
+    [{ COOLDOWN_SECONDS: '-5' }, 'COOLDOWN_SECONDS', /whole number/],
+    [{ COOLDOWN_SECONDS: '1.5' }, 'COOLDOWN_SECONDS', /whole number/],
+    [{ JWT_JWKS_URL: 'ftp://keys' }, 'JWT_JWKS_URL', /http:\/\/ or https:\/\//],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /one of fatal, error/],
+  ])('rejects %j naming %s', (variables, variable, message) => {
+    const problems = problemsOf(variables);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.variable).toBe(variable);
+    expect(problems[0]!.message).toMatch(message);
+  });
+
+  it('reports every bad variable at once, each by name', () => {
+    const error = (() => {
+      try {
+        loadEnv({ DATABASE_URL: 'sqlite://x', PORT: 'x', BATON_ENV: 'qa' });
+      } catch (caught) {
+        return caught as ConfigurationError;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(error!.problems.map((problem) => problem.variable).sort()).toEqual(['BATON_ENV', 'DATABASE_URL', 'PORT']);
+    expect(error!.message).toMatch(/^Invalid configuration:\n {2}/);
+  });
+});

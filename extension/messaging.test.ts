@@ -1,0 +1,46 @@
+// The message channel itself: typed answers, errors carried back as text, registration undone.
+import { beforeEach, describe, expect, it } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { BackgroundError, handleMessages, sendToBackground, type BackgroundHandlers } from './messaging';
+
+const view = { url: 'http://127.0.0.1:8787', hasCredential: false, credentialKind: null, credentialHint: null } as const;
+
+function handlers(overrides: Partial<BackgroundHandlers> = {}): BackgroundHandlers {
+  return {
+    'config.get': () => view,
+    'config.save': () => ({ ok: true, config: view }),
+    'backend.status': () => ({ configured: false, url: view.url }),
+    ...overrides,
+  };
+}
+
+describe('messaging', () => {
+  beforeEach(() => {
+    fakeBrowser.reset();
+  });
+
+  it('delivers each request to the handler for its type', async () => {
+    handleMessages(handlers({ 'backend.status': async () => ({ configured: false, url: 'http://localhost:1' }) }));
+    expect(await sendToBackground({ type: 'backend.status' })).toEqual({ configured: false, url: 'http://localhost:1' });
+    expect(await sendToBackground({ type: 'config.get' })).toEqual(view);
+  });
+
+  it('rejects in the page with the message of an error thrown in the background', async () => {
+    handleMessages(
+      handlers({
+        'config.get': async () => {
+          throw new Error('storage is unavailable');
+        },
+      }),
+    );
+    const failure = sendToBackground({ type: 'config.get' });
+    await expect(failure).rejects.toBeInstanceOf(BackgroundError);
+    await expect(failure).rejects.toThrow('storage is unavailable');
+  });
+
+  it('stops answering once unregistered', async () => {
+    const unregister = handleMessages(handlers());
+    unregister();
+    await expect(sendToBackground({ type: 'config.get' })).rejects.toThrow();
+  });
+});

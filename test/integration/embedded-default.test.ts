@@ -1,0 +1,55 @@
+// `npm start`'s embedded default: SQLite under the data folder, in-process bus, a demo tenant seeded
+// on first start with credentials printed once, and nothing re-seeded on the next start.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { collectEvents } from '../support/event-collector.js';
+import { spawnBackend } from '../support/spawned-backend.js';
+import { createTestClient } from '../support/trpc-client.js';
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-embedded-'));
+afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+describe('the embedded default (no DATABASE_URL, no REDIS_URL)', () => {
+  it('seeds the demo tenant once, prints its secrets once, and serves the API with them', async () => {
+    const first = await spawnBackend({ BATON_DATA_DIR: dataDir });
+    let apiKey: string;
+    let devToken: string;
+    try {
+      const output = first.output();
+      expect(output).toContain('First start: created the demo tenant');
+      expect(output).toContain(`Database: SQLite in ${dataDir}; event bus: in-process.`);
+      expect(output).toMatch(/Load unpacked" and pick .*dist\/extension\/chrome-mv3/);
+      apiKey = /admin API key:\s+(bk_\S+)/.exec(output)![1]!;
+      devToken = /admin dev token:\s+(\S+)/.exec(output)![1]!;
+      expect(/webhook secret:\s+(whsec_[0-9a-f]{64})/.test(output)).toBe(true);
+      expect(fs.existsSync(path.join(dataDir, 'baton.sqlite'))).toBe(true);
+
+      const health = await (await fetch(`${first.url}/healthz`)).json();
+      expect(health).toEqual({ status: 'ok', db: 'ok', redis: 'in-process', jobs: 'not_configured' });
+      const admin = createTestClient(first.url, apiKey);
+      expect(await admin.auth.me.query()).toMatchObject({ tenant: { slug: 'demo' }, role: 'admin' });
+      expect(await createTestClient(first.url, devToken).auth.me.query()).toMatchObject({ displayName: 'Demo Admin', via: 'dev_token' });
+
+      // The in-process bus streams events too.
+      const collector = collectEvents(admin, { lastEventId: await admin.events.latestId.query() });
+      await collector.started;
+      await admin.teams.create.mutate({ name: 'Night shift' });
+      await collector.waitFor((events) => events.some((event) => event.after?.name === 'Night shift'));
+      collector.stop();
+    } finally {
+      expect(await first.stop()).toBe(0);
+    }
+
+    const second = await spawnBackend({ BATON_DATA_DIR: dataDir });
+    try {
+      expect(second.output()).not.toContain('First start');
+      expect(second.output()).not.toContain(apiKey);
+      const teams = await createTestClient(second.url, apiKey).teams.list.query();
+      expect(teams.map((team) => team.name)).toEqual(['Night shift', 'Support']);
+    } finally {
+      await second.stop();
+    }
+  });
+});
