@@ -116,9 +116,24 @@ export class Authenticator {
     const byEmail = await repository.findOneBy({ tenantId: tenant.id, email });
     if (byEmail) {
       if (byEmail.externalSubject && byEmail.externalSubject !== subject) throw unauthorized(`The agent ${email} is linked to another identity`);
-      await repository.update({ id: byEmail.id, tenantId: tenant.id }, { externalSubject: subject });
+      await withTransaction(this.infra, tenant.id, async (uow) => {
+        await uow.manager.getRepository(AgentEntity).update({ id: byEmail.id, tenantId: tenant.id }, { externalSubject: subject });
+        await uow.record({ type: 'agent.updated', actor: 'system', before: { id: byEmail.id, linkedToIdentityProvider: false }, after: { id: byEmail.id, linkedToIdentityProvider: true } });
+      });
       return this.ensureActive({ ...byEmail, externalSubject: subject });
     }
+    try {
+      return await this.provisionAgent(tenant, subject, email, name, groups);
+    } catch (error) {
+      // Two first requests of the same person at once: the other one created the agent.
+      const created = await repository.findOneBy({ tenantId: tenant.id, externalSubject: subject });
+      if (created) return this.ensureActive(created);
+      throw error;
+    }
+  }
+
+  /** First sign-in of someone the identity provider vouches for: create their agent. */
+  private provisionAgent(tenant: TenantRow, subject: string, email: string, name: string | null, groups: string[]): Promise<AgentRow> {
     return withTransaction(this.infra, tenant.id, async (uow) => {
       const agent: AgentRow = {
         id: randomUUID(),

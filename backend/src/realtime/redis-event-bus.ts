@@ -17,6 +17,7 @@ export class RedisEventBus implements EventBus {
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
   private wasDown = false;
+  private closing = false;
 
   private constructor(url: string, private readonly log: Logger) {
     const options = {
@@ -77,6 +78,7 @@ export class RedisEventBus implements EventBus {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.allSettled([this.publisher.quit(), this.subscriber.quit()]);
   }
 
@@ -92,7 +94,7 @@ export class RedisEventBus implements EventBus {
   }
 
   private onConnectionLost(error?: Error): void {
-    if (this.wasDown) return;
+    if (this.wasDown || this.closing) return;
     this.wasDown = true;
     this.log.error({ err: error }, 'Redis connection lost: events are kept in the database; live fan-out paused, retrying');
   }
