@@ -9,7 +9,7 @@ import { createTestDatabase, type TestDatabase } from '../support/services.js';
 
 const TABLES = [
   'tenants', 'settings', 'teams', 'agents', 'team_members', 'api_keys', 'leads', 'conversations', 'conversation_refs',
-  'messages', 'scheduled_replies', 'escalations', 'tasks', 'notifications', 'instance_secrets', 'events',
+  'messages', 'scheduled_replies', 'escalations', 'tasks', 'notifications', 'instance_secrets', 'events', 'jobs',
 ];
 
 async function tableNames(db: DataSource): Promise<string[]> {
@@ -57,11 +57,13 @@ describe.each([
       await again.destroy();
     }
 
-    // Reverting the last migration removes its tables; running again restores them.
+    // Reverting every migration removes the tables; running again restores them.
     const db2 = createDataSource(config);
     await db2.initialize();
     try {
       await db2.undoLastMigration({ transaction: 'each' });
+      expect(await tableNames(db2)).not.toContain('jobs');
+      for (let undone = 1; undone < MIGRATIONS.length; undone++) await db2.undoLastMigration({ transaction: 'each' });
       expect(await tableNames(db2)).toEqual([]);
       await db2.runMigrations({ transaction: 'each' });
       expect(await tableNames(db2)).toEqual([...TABLES].sort());

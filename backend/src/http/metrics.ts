@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 export function createMetrics() {
   const registry = new Registry();
+  let queueSizeSource: (() => Promise<number>) | null = null;
   collectDefaultMetrics({ register: registry, prefix: 'baton_process_' });
   return {
     registry,
@@ -28,7 +29,24 @@ export function createMetrics() {
       registers: [registry],
     }),
     /** Fed by the job engine: jobs waiting to run. */
-    jobQueueSize: new Gauge({ name: 'baton_job_queue_size', help: 'Jobs pending in the job engine', registers: [registry] }),
+    jobQueueSize: new Gauge({
+      name: 'baton_job_queue_size',
+      help: 'Jobs due and waiting to run (read from the jobs table at each scrape)',
+      registers: [registry],
+      async collect() {
+        if (queueSizeSource) this.set(await queueSizeSource().catch(() => -1));
+      },
+    }),
+    /** The job engine says where the queue size comes from. */
+    setJobQueueSizeSource(source: () => Promise<number>) {
+      queueSizeSource = source;
+    },
+    jobFailures: new Counter({
+      name: 'baton_job_failures_total',
+      help: 'Job runs that failed, by job and reason (payload: did not parse; handler: threw or hung past its lock)',
+      labelNames: ['job', 'reason'] as const,
+      registers: [registry],
+    }),
     eventSubscribers: new Gauge({ name: 'baton_event_subscribers', help: 'Open event-stream subscriptions in this process', registers: [registry] }),
   };
 }

@@ -3,7 +3,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { BatonEvent } from '../../../shared/events.js';
 import type { Clock } from '../clock.js';
-import { dialectOf } from '../db/data-source.js';
+import { serialised } from '../db/serialised.js';
 import type { Logger } from '../logger.js';
 import type { EventBus } from '../realtime/event-bus.js';
 import { appendEvent, type NewEvent } from './timeline.js';
@@ -21,17 +21,6 @@ export interface UnitOfWork {
   now: Date;
   /** Appends a timeline event in this transaction; it is published after commit. */
   record(event: NewEvent): Promise<BatonEvent>;
-}
-
-/** SQLite has one writer: serialise transactions in this process instead of failing with SQLITE_BUSY. */
-const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
-
-function serialised<T>(db: DataSource, run: () => Promise<T>): Promise<T> {
-  if (dialectOf(db) !== 'sqlite') return run();
-  const previous = sqliteQueues.get(db) ?? Promise.resolve();
-  const next = previous.then(run, run);
-  sqliteQueues.set(db, next.catch(() => undefined));
-  return next;
 }
 
 /**

@@ -1,7 +1,7 @@
 // Builds TypeORM Table definitions that create the same schema on MariaDB/MySQL and SQLite.
 import { Table, TableIndex, type QueryRunner, type TableColumnOptions } from 'typeorm';
 
-type ColumnKind = 'uuid' | 'text' | 'longtext' | 'instant' | 'int' | 'boolean' | 'json';
+type ColumnKind = 'uuid' | 'text' | 'longtext' | 'instant' | 'int' | 'double' | 'boolean' | 'json';
 
 export interface PortableColumn {
   name: string;
@@ -29,6 +29,8 @@ function toTableColumn(column: PortableColumn): TableColumnOptions {
       return { ...base, type: 'datetime', precision: 3 };
     case 'int':
       return { ...base, type: 'int' };
+    case 'double':
+      return { ...base, type: 'double' };
     case 'boolean':
       return { ...base, type: 'boolean' };
   }
@@ -62,6 +64,7 @@ export async function createPortableTable(
     new Table({
       name,
       columns: tableColumns,
+      ...(isSqlite(queryRunner) ? {} : { engine: 'InnoDB' }),
       indices: indexes.map(
         (index) =>
           new TableIndex({

@@ -1,0 +1,165 @@
+// The job engine: Agenda on Baton's SQL storage backend, with Redis (or in-process) notifications,
+// typed job definitions, metrics, and jobs scheduled inside the caller's transaction.
+import { Agenda, type AgendaBackend, type Job, type JobId, type JobNotification } from 'agenda';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { z } from 'zod';
+import type { Metrics } from '../http/metrics.js';
+import type { Logger } from '../logger.js';
+import { LocalNotificationChannel } from './local-notification-channel.js';
+import { RedisNotificationChannel } from './redis-notification-channel.js';
+import { SqlJobRepository } from './sql-job-repository.js';
+
+/** A job's payload failed validation: recorded as a failure, never retried (it will not parse later). */
+export class JobPayloadError extends Error {
+  override name = 'JobPayloadError';
+}
+
+/** Every job payload carries the instant it was meant to run (Agenda clears nextRunAt on start). */
+export interface ScheduledPayload {
+  dueAt: string;
+  /** The row this job acts on, e.g. `scheduled_reply:<id>`; indexed, for exact cancellation. */
+  ref?: string;
+}
+
+export interface JobDefinition<T extends ScheduledPayload> {
+  name: string;
+  schema: z.ZodType<T>;
+  /** Reloads state and applies its effect guarded by that state (STYLE.md habit 7). */
+  handle(payload: T, job: Job<T>): Promise<void>;
+  /** How long a run may hold its lock before another process may run it again. */
+  lockLifetimeMs?: number;
+  /** Concurrent runs of this job in one process. */
+  concurrency?: number;
+  /** Retry delays for failures other than payload errors; null stops retrying. */
+  retryDelayMs?: (attempt: number) => number | null;
+}
+
+export interface JobEngineOptions {
+  db: DataSource;
+  redisUrl: string | null;
+  log: Logger;
+  metrics?: Metrics;
+  /** This process's name in `last_modified_by`. */
+  processName: string;
+  processEveryMs?: number;
+  lockLifetimeMs?: number;
+  /** Jobs one process holds locked at once (claimed ahead of running). */
+  lockLimit?: number;
+  maxConcurrency?: number;
+  claimBatchSize?: number;
+}
+
+export const DEFAULT_LOCK_LIFETIME_MS = 60_000;
+const defaultRetry = (attempt: number) => (attempt <= 5 ? Math.min(1000 * 2 ** (attempt - 1), 60_000) : null);
+
+export function createJobEngine(options: JobEngineOptions) {
+  const { db, log } = options;
+  const repository = new SqlJobRepository(db, { claimBatchSize: options.claimBatchSize ?? 50 });
+  const channel = options.redisUrl ? new RedisNotificationChannel(options.redisUrl, log.child({ component: 'job-notifications' })) : new LocalNotificationChannel();
+  const backend: AgendaBackend = {
+    name: 'baton-sql',
+    repository,
+    notificationChannel: channel,
+    ownsConnection: false,
+    connect: () => repository.connect(),
+    disconnect: () => repository.disconnect(),
+  };
+  const lockLifetimeMs = options.lockLifetimeMs ?? DEFAULT_LOCK_LIFETIME_MS;
+  const agenda = new Agenda({
+    backend,
+    name: options.processName,
+    processEvery: options.processEveryMs ?? 500,
+    maxConcurrency: options.maxConcurrency ?? 200,
+    defaultConcurrency: options.maxConcurrency ?? 200,
+    lockLimit: options.lockLimit ?? 400,
+    defaultLockLifetime: lockLifetimeMs,
+  });
+  let running = false;
+  agenda.on('error', (error: Error) => log.warn({ err: error }, 'job engine error'));
+
+  // Agenda never refills its queue when a job finishes; wake it ourselves so throughput is not
+  // capped at lockLimit per processEvery (reference/agenda.md).
+  const wakeScheduled = new Set<string>();
+  const wake = (jobName: string) => {
+    if (!running || wakeScheduled.has(jobName)) return;
+    wakeScheduled.add(jobName);
+    setImmediate(() => {
+      wakeScheduled.delete(jobName);
+      const notification: JobNotification = { jobId: '' as JobId, jobName, nextRunAt: new Date(), priority: 0, timestamp: new Date() };
+      void channel.notifyLocally(notification);
+    });
+  };
+  agenda.on('complete', (job: Job) => wake(job.attrs.name));
+
+  options.metrics?.setJobQueueSizeSource(() => repository.getQueueSize());
+
+  return {
+    agenda,
+    repository,
+
+    define<T extends ScheduledPayload>(definition: JobDefinition<T>): void {
+      const retry = definition.retryDelayMs ?? defaultRetry;
+      agenda.define<T>(
+        definition.name,
+        async (job) => {
+          const parsed = definition.schema.safeParse(job.attrs.data);
+          if (!parsed.success) {
+            options.metrics?.jobFailures.inc({ job: definition.name, reason: 'payload' });
+            throw new JobPayloadError(`payload does not parse: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'data'}: ${issue.message}`).join('; ')}`);
+          }
+          const lateSeconds = (Date.now() - Date.parse(parsed.data.dueAt)) / 1000;
+          if (Number.isFinite(lateSeconds)) options.metrics?.jobLateness.observe({ job: definition.name }, Math.max(0, lateSeconds));
+          try {
+            await definition.handle(parsed.data, job as Job<T>);
+          } catch (error) {
+            options.metrics?.jobFailures.inc({ job: definition.name, reason: 'handler' });
+            log.warn({ err: error, job: definition.name, jobId: String(job.attrs._id), attempt: (job.attrs.failCount ?? 0) + 1 }, 'job failed');
+            throw error;
+          }
+        },
+        {
+          lockLifetime: definition.lockLifetimeMs ?? lockLifetimeMs,
+          concurrency: definition.concurrency ?? options.maxConcurrency ?? 200,
+          backoff: (context) => (context.error instanceof JobPayloadError ? null : retry(context.attempt)),
+        },
+      );
+    },
+
+    /**
+     * Schedules a job in the caller's transaction (the row that needs it commits with it).
+     * Call `announce` after commit so every process hears of it at once.
+     */
+    async scheduleInTransaction<T extends ScheduledPayload>(manager: EntityManager, name: string, runAt: Date, payload: T) {
+      const job = await repository.insertInTransaction(manager, { name, nextRunAt: runAt, data: payload });
+      return {
+        jobId: String(job._id),
+        announce: () => channel.publish({ jobId: job._id!, jobName: name, nextRunAt: runAt, priority: 0, timestamp: new Date() }),
+      };
+    },
+
+    /** Removes a reference's jobs (exact match), inside the caller's transaction when given. */
+    cancelByRef: (ref: string, manager?: EntityManager) => repository.removeByRef(ref, manager),
+
+    async start(): Promise<void> {
+      running = true;
+      await agenda.start();
+    },
+
+    /** Waits for running jobs (up to `timeoutMs`), then releases this process's claims. */
+    async stop(timeoutMs = 10_000): Promise<void> {
+      if (!running) return;
+      running = false;
+      const result = await agenda.drain(timeoutMs).catch((error: unknown) => ({ timedOut: true, error }));
+      if ((result as { timedOut?: boolean }).timedOut) log.warn({ result }, 'job engine drain timed out; unfinished jobs will run again after their lock lifetime');
+      await repository.disconnect();
+    },
+
+    /** `ok`, `degraded` (notifications down: jobs still run, picked up by polling), or `stopped`. */
+    health(): 'ok' | 'degraded' | 'stopped' {
+      if (!running) return 'stopped';
+      return channel.state === 'connected' ? 'ok' : 'degraded';
+    },
+  };
+}
+
+export type JobEngine = ReturnType<typeof createJobEngine>;
