@@ -1,5 +1,6 @@
 // Starts one Baton backend process from a validated Env: database → bus → services → HTTP.
 import http from 'node:http';
+import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
@@ -11,6 +12,8 @@ import { createMetrics } from './http/metrics.js';
 import type { Logger } from './logger.js';
 import { InProcessEventBus, type EventBus } from './realtime/event-bus.js';
 import { RedisEventBus, redactUrl } from './realtime/redis-event-bus.js';
+import { createJobEngine, type JobEngine } from './jobs/job-engine.js';
+import { createSweep } from './jobs/sweep.js';
 import { createServices, type Services } from './services/index.js';
 
 export interface RunningServer {
@@ -19,6 +22,7 @@ export interface RunningServer {
   services: Services;
   db: DataSource;
   bus: EventBus;
+  jobs: JobEngine;
   /** Stops accepting requests, ends streams after `graceMs`, closes the bus and the pool. */
   close(graceMs?: number): Promise<void>;
 }
@@ -47,9 +51,11 @@ export async function startServer(env: Env, log: Logger, clock: Clock = systemCl
   }
   log.info({ bus: bus.status() }, env.redisUrl ? 'event bus on Redis' : 'event bus in-process (no REDIS_URL)');
 
-  const services = createServices({ db, bus, clock, log }, { batonEnv: env.batonEnv, jwt: env.jwt });
   const metrics = createMetrics();
-  const { app, endStreams } = createApp({ services, log, metrics, jobsHealth: () => 'not_configured' });
+  const jobs = createJobEngine({ db, redisUrl: env.redisUrl, log: log.child({ component: 'jobs' }), metrics, processName: `${os.hostname()}:${process.pid}` });
+  const sweep = createSweep(jobs, [], log.child({ component: 'sweep' }));
+  const services = createServices({ db, bus, clock, log }, { batonEnv: env.batonEnv, jwt: env.jwt });
+  const { app, endStreams } = createApp({ services, log, metrics, jobsHealth: () => jobs.health() });
   const server = http.createServer(app.callback());
   // SSE streams are long-lived: no request timeout, but keep idle sockets from piling up.
   server.requestTimeout = 0;
@@ -64,6 +70,14 @@ export async function startServer(env: Env, log: Logger, clock: Clock = systemCl
     await Promise.allSettled([bus.close(), db.destroy()]);
     throw new StartupError(`Cannot listen on ${env.host}:${env.port}: ${(error as Error).message}`);
   }
+  try {
+    await jobs.start();
+  } catch (error) {
+    server.close();
+    await Promise.allSettled([bus.close(), db.destroy()]);
+    throw new StartupError(`The job engine could not start: ${(error as Error).message}`);
+  }
+  sweep.start();
   const port = (server.address() as AddressInfo).port;
   const url = `http://${env.host}:${port}`;
 
@@ -76,9 +90,11 @@ export async function startServer(env: Env, log: Logger, clock: Clock = systemCl
       const grace = setTimeout(() => server.closeAllConnections(), graceMs);
       await stopped;
       clearTimeout(grace);
+      sweep.stop();
+      await jobs.stop(graceMs);
       await bus.close();
       await db.destroy();
     })());
 
-  return { url, port, services, db, bus, close };
+  return { url, port, services, db, bus, jobs, close };
 }

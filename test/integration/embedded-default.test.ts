@@ -27,7 +27,7 @@ describe('the embedded default (no DATABASE_URL, no REDIS_URL)', () => {
       expect(fs.existsSync(path.join(dataDir, 'baton.sqlite'))).toBe(true);
 
       const health = await (await fetch(`${first.url}/healthz`)).json();
-      expect(health).toEqual({ status: 'ok', db: 'ok', redis: 'in-process', jobs: 'not_configured' });
+      expect(health).toEqual({ status: 'ok', db: 'ok', redis: 'in-process', jobs: 'ok' });
       const admin = createTestClient(first.url, apiKey);
       expect(await admin.auth.me.query()).toMatchObject({ tenant: { slug: 'demo' }, role: 'admin' });
       expect(await createTestClient(first.url, devToken).auth.me.query()).toMatchObject({ displayName: 'Demo Admin', via: 'dev_token' });

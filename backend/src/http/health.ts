@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { BusStatus, EventBus } from '../realtime/event-bus.js';
 
 export interface HealthReport {
-  /** ok: all up; degraded: serving but Redis (fan-out) is down; down: the database is unreachable. */
+  /** ok: all up; degraded: serving, but Redis or the job engine's notifications are down; down: no database. */
   status: 'ok' | 'degraded' | 'down';
   db: 'ok' | 'down';
   redis: BusStatus;
@@ -27,7 +27,7 @@ async function pingDatabase(db: DataSource): Promise<'ok' | 'down'> {
 }
 
 export async function checkHealth(db: DataSource, bus: EventBus, jobs: JobsHealth): Promise<HealthReport> {
-  const [dbStatus, redis] = [await pingDatabase(db), bus.status()];
-  const status = dbStatus === 'down' ? 'down' : redis === 'down' ? 'degraded' : 'ok';
-  return { status, db: dbStatus, redis, jobs: jobs() };
+  const [dbStatus, redis, jobsStatus] = [await pingDatabase(db), bus.status(), jobs()];
+  const status = dbStatus === 'down' ? 'down' : redis === 'down' || jobsStatus !== 'ok' ? 'degraded' : 'ok';
+  return { status, db: dbStatus, redis, jobs: jobsStatus };
 }

@@ -29,6 +29,13 @@ export interface ClaimRequest {
 const EXPIRED_SCAN_INTERVAL_MS = 250;
 const RETRYABLE_LOCK_ERRORS = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
 
+/** Agenda's run order: earliest nextRunAt first (null = due now), then highest priority. */
+function runOrder(a: JobParameters, b: JobParameters): number {
+  const dueA = a.nextRunAt?.getTime() ?? 0;
+  const dueB = b.nextRunAt?.getTime() ?? 0;
+  return dueA - dueB || (b.priority ?? 0) - (a.priority ?? 0);
+}
+
 export class JobClaimer {
   private readonly buffers = new Map<string, NameBuffer>();
   private readonly lastExpiredScanMs = new Map<string, number>();
@@ -44,7 +51,7 @@ export class JobClaimer {
   /** Hands out one claimed job, claiming a new batch when the buffer has none due in the window. */
   async next(request: ClaimRequest): Promise<JobParameters | undefined> {
     const buffer = this.bufferOf(request.name);
-    const fromBuffer = () => this.take(buffer, request.nextScanAt);
+    const fromBuffer = () => this.take(buffer, request);
     let job = fromBuffer();
     if (job) return job;
     if (buffer.inflight) {
@@ -55,6 +62,7 @@ export class JobClaimer {
     const claim = this.claimBatch(request).then((claimed) => {
       const claimedAtMs = Date.now();
       for (const claimedJob of claimed) buffer.jobs.push({ job: claimedJob, claimedAtMs });
+      buffer.jobs.sort((a, b) => runOrder(a.job, b.job));
     });
     buffer.inflight = claim;
     try {
@@ -77,14 +85,16 @@ export class JobClaimer {
     return buffer;
   }
 
-  private take(buffer: NameBuffer, nextScanAt: Date): JobParameters | undefined {
+  /** The best buffered job due within the window whose lock is still live by the caller's deadline. */
+  private take(buffer: NameBuffer, request: ClaimRequest): JobParameters | undefined {
     const staleBefore = Date.now() - this.maxBufferedMs;
-    const stale = buffer.jobs.filter((entry) => entry.claimedAtMs < staleBefore);
+    const isStale = (entry: Buffered) => entry.claimedAtMs < staleBefore || (entry.job.lockedAt !== undefined && entry.job.lockedAt <= request.lockDeadline);
+    const stale = buffer.jobs.filter(isStale);
     if (stale.length) {
-      buffer.jobs = buffer.jobs.filter((entry) => entry.claimedAtMs >= staleBefore);
+      buffer.jobs = buffer.jobs.filter((entry) => !isStale(entry));
       void this.release(stale);
     }
-    const index = buffer.jobs.findIndex((entry) => !entry.job.nextRunAt || entry.job.nextRunAt <= nextScanAt);
+    const index = buffer.jobs.findIndex((entry) => !entry.job.nextRunAt || entry.job.nextRunAt <= request.nextScanAt);
     return index === -1 ? undefined : buffer.jobs.splice(index, 1)[0]!.job;
   }
 
@@ -132,7 +142,7 @@ export class JobClaimer {
       await runner.startTransaction('READ COMMITTED');
       const due: JobRow[] = await runner.query(
         `SELECT * FROM jobs WHERE name = ? AND disabled = 0 AND locked_at IS NULL AND next_run_at <= ?
-         ORDER BY next_run_at LIMIT ${this.batchSize} FOR UPDATE SKIP LOCKED`,
+         ORDER BY next_run_at, priority DESC LIMIT ${this.batchSize} FOR UPDATE SKIP LOCKED`,
         [request.name, this.sql.time(request.nextScanAt)],
       );
       const expired: JobRow[] =
@@ -168,7 +178,7 @@ export class JobClaimer {
         `UPDATE jobs SET locked_at = ?, last_modified_by = ? WHERE id IN (
            SELECT id FROM jobs WHERE name = ? AND disabled = 0
              AND ((locked_at IS NULL AND next_run_at <= ?) OR locked_at <= ?)
-           ORDER BY next_run_at LIMIT ${this.batchSize}
+           ORDER BY next_run_at, priority DESC LIMIT ${this.batchSize}
          ) RETURNING *`,
         [
           this.sql.time(request.now),

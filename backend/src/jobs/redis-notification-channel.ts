@@ -24,7 +24,9 @@ export class RedisNotificationChannel extends BaseNotificationChannel {
     this.subscriber = new Redis(this.url, { ...options, enableOfflineQueue: true });
     this.subscriber.on('message', (_channel: string, message: string) => void this.onMessage(message));
     for (const connection of [this.publisher, this.subscriber]) {
-      connection.on('error', () => this.setState('reconnecting'));
+      const lost = () => this.publisher && this.setState('reconnecting'); // not after disconnect()
+      connection.on('error', lost);
+      connection.on('close', lost);
       connection.on('ready', () => this.publisher?.status === 'ready' && this.subscriber?.status === 'ready' && this.setState('connected'));
     }
     await Promise.all([this.publisher.connect(), this.subscriber.connect()]);

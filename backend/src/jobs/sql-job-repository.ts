@@ -169,9 +169,10 @@ export class SqlJobRepository implements JobRepository {
     await this.run('UPDATE jobs SET locked_at = NULL WHERE id = ? AND next_run_at IS NOT NULL', [String(job._id)]);
   }
 
+  /** Unlocks on stop; a running one-off job (nextRunAt null) keeps its lock so it is recovered after expiry. */
   async unlockJobs(jobIds: (JobId | string)[]): Promise<void> {
     for (const chunk of chunks(jobIds.map(String), ID_CHUNK)) {
-      await this.run(`UPDATE jobs SET locked_at = NULL WHERE id IN (${placeholders(chunk.length)})`, chunk);
+      await this.run(`UPDATE jobs SET locked_at = NULL WHERE id IN (${placeholders(chunk.length)}) AND next_run_at IS NOT NULL`, chunk);
     }
   }
 

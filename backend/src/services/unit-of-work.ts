@@ -21,6 +21,8 @@ export interface UnitOfWork {
   now: Date;
   /** Appends a timeline event in this transaction; it is published after commit. */
   record(event: NewEvent): Promise<BatonEvent>;
+  /** Runs after the commit (e.g. announcing a job); never when the transaction rolls back. */
+  afterCommit(action: () => unknown): void;
 }
 
 /**
@@ -33,17 +35,29 @@ export async function withTransaction<T>(
   work: (uow: UnitOfWork) => Promise<T>,
 ): Promise<T> {
   const recorded: BatonEvent[] = [];
+  const afterCommit: (() => unknown)[] = [];
   const result = await serialised(infra.db, () =>
     infra.db.transaction(async (manager) => {
-      recorded.length = 0; // a retried transaction must not publish the aborted attempt's events
       const now = infra.clock.now();
-      return work({ manager, now, record: async (event) => {
-        const wire = await appendEvent(manager, tenantId, event, now);
-        recorded.push(wire);
-        return wire;
-      } });
+      return work({
+        manager,
+        now,
+        record: async (event) => {
+          const wire = await appendEvent(manager, tenantId, event, now);
+          recorded.push(wire);
+          return wire;
+        },
+        afterCommit: (action) => afterCommit.push(action),
+      });
     }),
   );
   await infra.bus.publish(tenantId, recorded);
+  for (const action of afterCommit) {
+    try {
+      await action();
+    } catch (error) {
+      infra.log.warn({ err: error }, 'after-commit action failed (the change itself is committed)');
+    }
+  }
   return result;
 }
