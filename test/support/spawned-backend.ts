@@ -3,7 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+/** `node --import tsx` runs the backend in this one process (the tsx CLI would add a child process). */
+const NODE_ARGS = ['--import', 'tsx', 'backend/src/main.ts'];
 
 export interface SpawnedBackend {
   process: ChildProcess;
@@ -16,7 +17,7 @@ export interface SpawnedBackend {
 /** Starts a process and resolves its exit code (for start-up failure tests). */
 export function runBackendUntilExit(env: Record<string, string>, timeoutMs = 20_000): Promise<{ code: number | null; output: string; ms: number }> {
   const started = Date.now();
-  const child = spawn(TSX, ['backend/src/main.ts'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, NODE_ARGS, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -34,7 +35,7 @@ export function runBackendUntilExit(env: Record<string, string>, timeoutMs = 20_
 
 /** Starts a backend process and waits for its "listening" log line. */
 export async function spawnBackend(env: Record<string, string>, timeoutMs = 30_000): Promise<SpawnedBackend> {
-  const child = spawn(TSX, ['backend/src/main.ts'], {
+  const child = spawn(process.execPath, NODE_ARGS, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -49,7 +49,33 @@ export interface JobEngineOptions {
   claimBatchSize?: number;
 }
 
+/** A handler ran into its lock lifetime: recorded as a failure (and retried) before another process may take the job. */
+export class JobTimeoutError extends Error {
+  override name = 'JobTimeoutError';
+}
+
 export const DEFAULT_LOCK_LIFETIME_MS = 60_000;
+
+/** A run must end before its lock expires (90 % of the lifetime, counted from the claim). */
+function deadlineOf(job: Job, lockLifetimeMs: number): number {
+  const lockedAt = job.attrs.lockedAt?.getTime() ?? Date.now();
+  return lockedAt + lockLifetimeMs * 0.9;
+}
+
+async function withDeadline<T>(work: Promise<T>, deadlineMs: number, name: string, lockLifetimeMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new JobTimeoutError(`${name} did not finish within its lock lifetime (${lockLifetimeMs} ms); it will be retried`)),
+      Math.max(0, deadlineMs - Date.now()),
+    );
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 const defaultRetry = (attempt: number) => (attempt <= 5 ? Math.min(1000 * 2 ** (attempt - 1), 60_000) : null);
 
 export function createJobEngine(options: JobEngineOptions) {
@@ -109,10 +135,11 @@ export function createJobEngine(options: JobEngineOptions) {
           }
           const lateSeconds = (Date.now() - Date.parse(parsed.data.dueAt)) / 1000;
           if (Number.isFinite(lateSeconds)) options.metrics?.jobLateness.observe({ job: definition.name }, Math.max(0, lateSeconds));
+          const jobLockLifetimeMs = definition.lockLifetimeMs ?? lockLifetimeMs;
           try {
-            await definition.handle(parsed.data, job as Job<T>);
+            await withDeadline(definition.handle(parsed.data, job as Job<T>), deadlineOf(job, jobLockLifetimeMs), definition.name, jobLockLifetimeMs);
           } catch (error) {
-            options.metrics?.jobFailures.inc({ job: definition.name, reason: 'handler' });
+            options.metrics?.jobFailures.inc({ job: definition.name, reason: error instanceof JobTimeoutError ? 'timeout' : 'handler' });
             log.warn({ err: error, job: definition.name, jobId: String(job.attrs._id), attempt: (job.attrs.failCount ?? 0) + 1 }, 'job failed');
             throw error;
           }

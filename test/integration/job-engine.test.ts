@@ -1,0 +1,241 @@
+// The job engine on MariaDB + Redis: exactly-once effects across processes (also when one is
+// SIGKILLed), bad payloads, failing and hanging handlers, guarded effects and the sweep.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../backend/src/clock.js';
+import { openDatabase } from '../../backend/src/db/data-source.js';
+import { ScheduledReplyEntity } from '../../backend/src/db/entities/conversation.entities.js';
+import { applyGuardedEffect } from '../../backend/src/jobs/guarded-effect.js';
+import { createJobEngine, type JobEngine } from '../../backend/src/jobs/job-engine.js';
+import { createSweep } from '../../backend/src/jobs/sweep.js';
+import { createMetrics } from '../../backend/src/http/metrics.js';
+import { createLogger } from '../../backend/src/logger.js';
+import { InProcessEventBus } from '../../backend/src/realtime/event-bus.js';
+import type { Infrastructure } from '../../backend/src/services/unit-of-work.js';
+import { DELIVER_JOB, TENANT_ID, defineDeliverJob, deliveriesByReply, schedulePendingReplies } from '../support/deliver-job.js';
+import { createTestDatabase, REDIS_URL, type TestDatabase } from '../support/services.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+let database: TestDatabase;
+let infra: Infrastructure;
+
+beforeAll(async () => {
+  database = await createTestDatabase('jobs');
+  const db = await openDatabase({ databaseUrl: database.url, sqlitePath: '' });
+  infra = { db, bus: new InProcessEventBus(), clock: systemClock, log: createLogger('silent') };
+});
+
+afterAll(async () => {
+  await infra?.db.destroy();
+  await database?.drop();
+});
+
+const waitUntil = async (condition: () => Promise<boolean>, timeoutMs: number, what: string) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
+
+const replyStatuses = async (ids: string[]) => {
+  const rows = await infra.db.getRepository(ScheduledReplyEntity).find({ select: { id: true, status: true } });
+  const wanted = new Set(ids);
+  return rows.filter((row) => wanted.has(row.id)).map((row) => row.status);
+};
+
+/** An engine in this process used to schedule (not started unless a test starts it). */
+const newEngine = (overrides: Partial<Parameters<typeof createJobEngine>[0]> = {}) =>
+  createJobEngine({ db: infra.db, redisUrl: REDIS_URL, log: infra.log, processName: 'test', ...overrides });
+
+interface Worker {
+  child: ChildProcess;
+  started: string[];
+}
+
+function spawnWorker(env: Record<string, string>): Promise<Worker> {
+  // `node --import tsx` (not the tsx CLI, which runs a child process a SIGKILL would not reach).
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/job-worker-process.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', DATABASE_URL: database.url, REDIS_URL, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const worker: Worker = { child, started: [] };
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop()!;
+      for (const line of lines) {
+        if (line === 'ready') resolve(worker);
+        else if (line.startsWith('started ')) worker.started.push(line.slice(8));
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`worker exited with ${code} before it was ready`)));
+  });
+}
+
+/** Kills a worker and waits until it is gone (so it cannot take later tests' jobs). */
+async function stopWorker(worker: Worker): Promise<void> {
+  if (worker.child.exitCode !== null || worker.child.signalCode !== null) return;
+  const exited = new Promise((resolve) => worker.child.once('exit', resolve));
+  worker.child.kill('SIGKILL');
+  await exited;
+}
+
+describe('exactly-once effects across worker processes', () => {
+  it('delivers every reply once when one of two workers is SIGKILLed mid-run; its jobs finish within lock lifetime + 5 s', async () => {
+    const lockLifetimeMs = 3000;
+    const scheduler = newEngine();
+    const start = Date.now() + 1500;
+    const dueTimes = Array.from({ length: 300 }, (_, index) => new Date(start + (index * 3000) / 300));
+    const ids = await schedulePendingReplies(scheduler, infra, dueTimes);
+    const workers = await Promise.all([0, 1].map(() => spawnWorker({ LOCK_LIFETIME_MS: String(lockLifetimeMs), WORK_MS: '20' })));
+    try {
+      await waitUntil(async () => (await replyStatuses(ids)).filter((status) => status === 'sent').length >= 100, 20_000, 'a third of the replies');
+      const killedAt = Date.now();
+      workers[0]!.child.kill('SIGKILL');
+      await waitUntil(async () => (await replyStatuses(ids)).every((status) => status === 'sent'), lockLifetimeMs + 15_000, 'every reply to be sent');
+      const recoveredMs = Date.now() - killedAt;
+
+      const deliveries = await deliveriesByReply(infra);
+      const lost = ids.filter((id) => !deliveries.has(id));
+      const duplicates = ids.filter((id) => (deliveries.get(id) ?? 0) > 1);
+      const starts = [...workers[0]!.started, ...workers[1]!.started];
+      const restarts = starts.length - new Set(starts).size;
+      console.info(`kill test: ${ids.length} replies, lost ${lost.length}, duplicates ${duplicates.length}, restarts ${restarts}, all sent ${recoveredMs} ms after the kill`);
+      expect(lost).toEqual([]);
+      expect(duplicates).toEqual([]);
+      // Every job the killed worker held is done within lock lifetime + 5 s of the kill (the rest of
+      // the spread ends earlier than that).
+      expect(recoveredMs).toBeLessThan(lockLifetimeMs + 5000);
+      expect(workers[1]!.started.length).toBeGreaterThan(0);
+    } finally {
+      await Promise.all(workers.map(stopWorker));
+    }
+  }, 60_000);
+});
+
+describe('bad input and failures', () => {
+  let engine: JobEngine;
+  const metrics = createMetrics();
+  const hang = new Set<string>();
+  const starts: string[] = [];
+
+  beforeAll(async () => {
+    engine = newEngine({ metrics, redisUrl: null, processName: 'failures' });
+    defineDeliverJob(engine, infra, {
+      lockLifetimeMs: 1500,
+      hangReplyIds: hang,
+      failFirstAttempts: 0,
+      onStart: (replyId) => starts.push(replyId),
+    });
+    await engine.start();
+  });
+
+  afterAll(() => engine?.stop(500));
+
+  const jobRow = async (ref: string) => {
+    const [row] = await infra.db.query('SELECT * FROM jobs WHERE ref_key = ?', [ref]);
+    return row as { fail_count: number | null; fail_reason: string | null; next_run_at: Date | null; failed_at: Date | null };
+  };
+
+  it('records a job whose payload no longer parses, does not retry it, and keeps running other jobs', async () => {
+    await infra.db.transaction(async (manager) => {
+      await engine.scheduleInTransaction(manager, DELIVER_JOB, new Date(), { dueAt: new Date().toISOString(), ref: 'broken:1', replyId: 'not-a-uuid' } as never);
+    });
+    const [good] = await schedulePendingReplies(engine, infra, [new Date()]);
+    await waitUntil(async () => (await jobRow('broken:1'))?.fail_count === 1, 10_000, 'the failure to be recorded');
+    await waitUntil(async () => (await replyStatuses([good!]))[0] === 'sent', 10_000, 'the good job');
+    const row = await jobRow('broken:1');
+    expect(row.fail_reason).toMatch(/payload does not parse: replyId/);
+    expect(row.failed_at).not.toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await jobRow('broken:1')).fail_count).toBe(1);
+    expect((await jobRow('broken:1')).next_run_at).toBeNull();
+    const failures = await metrics.registry.getSingleMetricAsString('baton_job_failures_total');
+    expect(failures, failures).toMatch(/baton_job_failures_total\{job="test.deliver",reason="payload"\} 1/);
+  });
+
+  it('records a handler that hangs past its lock lifetime, while other jobs keep running', async () => {
+    const [stuck, other] = await schedulePendingReplies(engine, infra, [new Date(), new Date(Date.now() + 200)]);
+    hang.add(stuck!);
+    await waitUntil(async () => (await replyStatuses([other!]))[0] === 'sent', 5000, 'the other job');
+    await waitUntil(async () => (await jobRow(`scheduled_reply:${stuck}`))?.fail_count === 1, 10_000, 'the hang to be recorded');
+    expect(await metrics.registry.getSingleMetricAsString('baton_job_failures_total')).toMatch(/reason="timeout"\} 1/);
+    expect((await jobRow(`scheduled_reply:${stuck}`)).fail_reason).toMatch(/did not finish within its lock lifetime \(1500 ms\)/);
+    expect((await replyStatuses([stuck!]))[0]).toBe('pending');
+  });
+});
+
+describe('retries', () => {
+  it('retries a failing handler with backoff until it succeeds, applying the effect once', async () => {
+    const engine = newEngine({ redisUrl: null, processName: 'retries' });
+    const starts: number[] = [];
+    defineDeliverJob(engine, infra, { failFirstAttempts: 2, retryDelayMs: (attempt) => (attempt <= 3 ? 300 * attempt : null), onStart: () => starts.push(Date.now()) });
+    const [id] = await schedulePendingReplies(engine, infra, [new Date()]);
+    await engine.start();
+    try {
+      await waitUntil(async () => (await replyStatuses([id!]))[0] === 'sent', 10_000, 'the retried reply');
+      expect(starts).toHaveLength(3);
+      // Backoff: the second try waits ~300 ms, the third ~600 ms.
+      expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(250);
+      expect(starts[2]! - starts[1]!).toBeGreaterThanOrEqual(550);
+      expect((await deliveriesByReply(infra)).get(id!)).toBe(1);
+    } finally {
+      await engine.stop(500);
+    }
+  });
+});
+
+describe('guarded effects and the sweep', () => {
+  it('applies a guarded effect once: a re-run finds the row moved on and does nothing', async () => {
+    const engine = newEngine({ redisUrl: null });
+    const [id] = await schedulePendingReplies(engine, infra, [new Date(Date.now() + 3_600_000)]);
+    let effects = 0;
+    const guard = { entity: ScheduledReplyEntity, id: id!, tenantId: TENANT_ID, from: 'pending', to: 'sent' } as const;
+    const first = await applyGuardedEffect(infra, guard, async () => ++effects);
+    const second = await applyGuardedEffect(infra, guard, async () => ++effects);
+    expect(first).toEqual({ applied: true, result: 1 });
+    expect(second).toEqual({ applied: false });
+    expect(effects).toBe(1);
+    // Another tenant's id never matches.
+    expect(await applyGuardedEffect(infra, { ...guard, tenantId: '00000000-0000-4000-8000-00000000000f', from: 'sent', to: 'failed' }, async () => ++effects)).toEqual({ applied: false });
+  });
+
+  it('rolls the status change back when the effect throws', async () => {
+    const engine = newEngine({ redisUrl: null });
+    const [id] = await schedulePendingReplies(engine, infra, [new Date(Date.now() + 3_600_000)]);
+    await expect(
+      applyGuardedEffect(infra, { entity: ScheduledReplyEntity, id: id!, tenantId: TENANT_ID, from: 'pending', to: 'sent' }, async () => {
+        throw new Error('gateway down');
+      }),
+    ).rejects.toThrow('gateway down');
+    expect(await replyStatuses([id!])).toEqual(['pending']);
+  });
+
+  it('re-arms a pending row whose job is missing, once, and the job then runs', async () => {
+    const engine = newEngine({ redisUrl: null, processName: 'sweep' });
+    defineDeliverJob(engine, infra);
+    const [id] = await schedulePendingReplies(engine, infra, [new Date()]);
+    await engine.cancelByRef(`scheduled_reply:${id}`); // the job is lost (e.g. deleted by hand)
+    const source = {
+      name: 'pending replies',
+      async findNeeds() {
+        const rows = await infra.db.getRepository(ScheduledReplyEntity).findBy({ status: 'pending', id: id! });
+        return rows.map((row) => ({ ref: `scheduled_reply:${row.id}`, name: DELIVER_JOB, runAt: row.dueAt, payload: { dueAt: row.dueAt.toISOString(), replyId: row.id } }));
+      },
+    };
+    const sweep = createSweep(engine, [source], infra.log);
+    expect((await sweep.runOnce()).rearmed).toBe(1);
+    expect((await sweep.runOnce()).rearmed).toBe(0);
+    await engine.start();
+    try {
+      await waitUntil(async () => (await replyStatuses([id!]))[0] === 'sent', 10_000, 'the re-armed job');
+    } finally {
+      await engine.stop(500);
+    }
+  });
+});
