@@ -96,11 +96,29 @@ export async function ensureDatabaseExists(databaseUrl: string): Promise<void> {
   }
 }
 
-/** Connects and applies pending migrations; returns the names of those applied. */
+/**
+ * Connects and applies pending migrations. On MySQL a named lock serialises the migrations of
+ * processes that start together on a fresh database (TypeORM does not lock them itself).
+ */
 export async function openDatabase(config: DatabaseConfig): Promise<DataSource> {
   if (config.databaseUrl) await ensureDatabaseExists(config.databaseUrl);
   const dataSource = createDataSource(config);
   await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: 'each' });
+  if (dialectOf(dataSource) === 'sqlite') {
+    await dataSource.runMigrations({ transaction: 'each' });
+    return dataSource;
+  }
+  const runner = dataSource.createQueryRunner();
+  try {
+    const [lock] = await runner.query("SELECT GET_LOCK('baton_migrations', 60) AS acquired");
+    if (Number(lock?.acquired) !== 1) throw new Error('another process held the migration lock for 60 s');
+    try {
+      await dataSource.runMigrations({ transaction: 'each' });
+    } finally {
+      await runner.query("SELECT RELEASE_LOCK('baton_migrations')");
+    }
+  } finally {
+    await runner.release();
+  }
   return dataSource;
 }

@@ -134,6 +134,9 @@ export class JobClaimer {
   /**
    * MariaDB/MySQL: SELECT … FOR UPDATE SKIP LOCKED under READ COMMITTED, so concurrent claimers in
    * any number of processes skip each other's rows instead of waiting, then one UPDATE locks them.
+   * ORDER BY next_run_at only: it follows the claim index, so the scan stops after LIMIT rows.
+   * Adding priority would filesort — and lock — every due row, starving other claimers
+   * (reference/agenda.md); priority is applied within the batch instead.
    */
   private async claimOnMysql(request: ClaimRequest): Promise<JobRow[]> {
     const runner = this.db.createQueryRunner();
@@ -142,7 +145,7 @@ export class JobClaimer {
       await runner.startTransaction('READ COMMITTED');
       const due: JobRow[] = await runner.query(
         `SELECT * FROM jobs WHERE name = ? AND disabled = 0 AND locked_at IS NULL AND next_run_at <= ?
-         ORDER BY next_run_at, priority DESC LIMIT ${this.batchSize} FOR UPDATE SKIP LOCKED`,
+         ORDER BY next_run_at LIMIT ${this.batchSize} FOR UPDATE SKIP LOCKED`,
         [request.name, this.sql.time(request.nextScanAt)],
       );
       const expired: JobRow[] =

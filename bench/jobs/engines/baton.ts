@@ -1,0 +1,104 @@
+// Baton engine for the job benchmark: Agenda on Baton's SQL storage backend (the same code the
+// backend runs), jobs in the bench database, notifications over Redis.
+import { z } from 'zod';
+import { openDatabase } from '../../../backend/src/db/data-source';
+import { createJobEngine } from '../../../backend/src/jobs/job-engine';
+import { SqlJobRepository } from '../../../backend/src/jobs/sql-job-repository';
+import { createLogger } from '../../../backend/src/logger';
+import type { BenchContext, BenchEngine } from '../engine';
+
+const JOB_NAME = 'bench.effect';
+const LOCK_LIFETIME_MS = 10_000;
+const ZBenchPayload = z.object({ dueAt: z.string(), itemId: z.string() });
+
+const open = (ctx: BenchContext) => openDatabase({ databaseUrl: ctx.dbUrl, sqlitePath: '' });
+
+/** Wall time spent awaiting each operation (BENCH_PROFILE=1): where a job's time goes. */
+function createProfile() {
+  const totals = new Map<string, { calls: number; ms: number }>();
+  const add = (label: string, ms: number) => {
+    const entry = totals.get(label) ?? { calls: 0, ms: 0 };
+    entry.calls += 1;
+    entry.ms += ms;
+    totals.set(label, entry);
+  };
+  const time = <A extends unknown[], R>(label: string, fn: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      const started = performance.now();
+      try {
+        return await fn(...args);
+      } finally {
+        add(label, performance.now() - started);
+      }
+    };
+  return {
+    time,
+    wrap(target: object, method: string, label: string) {
+      const record = target as Record<string, (...args: unknown[]) => Promise<unknown>>;
+      record[method] = time(label, record[method]!.bind(target));
+    },
+    report: () =>
+      [...totals].map(([label, { calls, ms }]) => `${label}: ${calls} calls, mean ${(ms / calls).toFixed(2)} ms`).join('; '),
+  };
+}
+
+export function createEngine(): BenchEngine {
+  return {
+    name: 'baton',
+    lockLifetimeMs: LOCK_LIFETIME_MS,
+
+    async schedule(items, ctx) {
+      const db = await open(ctx);
+      try {
+        await new SqlJobRepository(db).insertMany(
+          items.map((item) => ({ name: JOB_NAME, priority: 0, type: 'normal', nextRunAt: item.dueAt, data: { dueAt: item.dueAt.toISOString(), itemId: item.id } })),
+        );
+      } finally {
+        await db.destroy();
+      }
+    },
+
+    async runWorker(ctx) {
+      const db = await open(ctx);
+      const engine = createJobEngine({
+        db,
+        redisUrl: ctx.redisUrl,
+        log: createLogger(process.env.BENCH_LOG_LEVEL ?? 'warn'),
+        processName: `bench-${ctx.workerIndex}-${process.pid}`,
+        lockLifetimeMs: LOCK_LIFETIME_MS,
+      });
+      const profile = createProfile();
+      if (process.env.BENCH_PROFILE) {
+        profile.wrap(engine.repository, 'getNextJobToRun', 'claim (getNextJobToRun, incl. buffered)');
+        profile.wrap(engine.repository, 'saveJobState', 'state save (saveJobState, grouped)');
+      }
+      const applyEffect = process.env.BENCH_PROFILE ? profile.time('effect (guarded transaction)', ctx.applyEffect) : ctx.applyEffect;
+      engine.define({
+        name: JOB_NAME,
+        schema: ZBenchPayload,
+        async handle(payload) {
+          ctx.onStart(payload.itemId, Date.parse(payload.dueAt));
+          await applyEffect(payload.itemId);
+        },
+      });
+      await engine.start();
+      return {
+        async stop() {
+          await engine.stop(2000);
+          await db.destroy();
+          if (process.env.BENCH_PROFILE) console.error(`[baton worker ${ctx.workerIndex}] ${profile.report()}`);
+        },
+      };
+    },
+
+    async pendingCount(ctx) {
+      const db = await open(ctx);
+      try {
+        const [row] = await db.query('SELECT COUNT(*) AS pending FROM jobs WHERE next_run_at IS NOT NULL OR locked_at IS NOT NULL');
+        return Number(row.pending);
+      } finally {
+        await db.destroy();
+      }
+    },
+  };
+}
