@@ -73,8 +73,9 @@ export class JobClaimer {
     return fromBuffer();
   }
 
-  /** Releases every buffered claim (on disconnect), so other processes can run those jobs. */
+  /** Waits for claims in flight, then releases every buffered claim so other processes can run those jobs. */
   async releaseAll(): Promise<void> {
+    await Promise.allSettled([...this.buffers.values()].map((buffer) => buffer.inflight));
     const buffered = [...this.buffers.values()].flatMap((buffer) => buffer.jobs.splice(0));
     await this.release(buffered);
   }

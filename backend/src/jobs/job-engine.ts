@@ -101,7 +101,7 @@ export function createJobEngine(options: JobEngineOptions) {
     defaultLockLifetime: lockLifetimeMs,
   });
   let running = false;
-  agenda.on('error', (error: Error) => log.warn({ err: error }, 'job engine error'));
+  agenda.on('error', (error: Error) => (running ? log.warn({ err: error }, 'job engine error') : log.debug({ err: error }, 'job engine error while stopping')));
 
   // Agenda never refills its queue when a job finishes; wake it ourselves so throughput is not
   // capped at lockLimit per processEvery (reference/agenda.md).
