@@ -13,6 +13,19 @@ export const EVENT_TYPES = [
   'api_key.revoked',
   'webhook_secret.rotated',
   'settings.changed',
+  'conversation.created',
+  'message.received',
+  'message.sent',
+  'takeover.started',
+  'takeover.transferred',
+  'takeover.released',
+  'takeover.auto_release_rescheduled',
+  'reply.scheduled',
+  'reply.sent',
+  'reply.edited',
+  'reply.cancelled',
+  'reply.superseded',
+  'reply.failed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -10,6 +10,7 @@ import { createContextInner } from '../trpc/context.js';
 import { appRouter } from '../trpc/router.js';
 import { checkHealth, type JobsHealth } from './health.js';
 import { routeLabel, type Metrics } from './metrics.js';
+import { mountWebhooks } from './webhooks.js';
 
 export interface AppDependencies {
   services: Services;
@@ -71,6 +72,7 @@ export function createApp({ services, log, metrics, jobsHealth }: AppDependencie
     ctx.type = metrics.registry.contentType;
     ctx.body = await metrics.registry.metrics();
   });
+  mountWebhooks(routes, services);
   app.use(routes.routes());
   app.use(routes.allowedMethods());
 

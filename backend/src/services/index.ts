@@ -6,9 +6,13 @@ import { createTeamsService } from './admin/teams.service.js';
 import { createWebhookSecretService } from './admin/webhook-secret.service.js';
 import { createEventsService } from './events.service.js';
 import { createTenantsService } from './tenants.service.js';
+import type { JobEngine } from '../jobs/job-engine.js';
+import { createConversationsService } from './conversations.service.js';
+import { createInboundService } from './inbound.service.js';
+import { createSettingsService } from './settings.service.js';
 import type { Infrastructure } from './unit-of-work.js';
 
-export function createServices(infra: Infrastructure, auth: AuthSettings) {
+export function createServices(infra: Infrastructure, auth: AuthSettings, jobs: JobEngine) {
   return {
     infra,
     authenticator: new Authenticator(infra, auth),
@@ -18,6 +22,10 @@ export function createServices(infra: Infrastructure, auth: AuthSettings) {
     apiKeys: createApiKeysService(infra),
     webhookSecret: createWebhookSecretService(infra),
     events: createEventsService(infra),
+    jobs,
+    inbound: createInboundService(infra, jobs),
+    conversations: createConversationsService(infra, jobs),
+    settings: createSettingsService(infra, jobs),
   };
 }
 

@@ -1,6 +1,6 @@
 // tRPC initialisation: the base procedures, the single domain-error mapping and error shapes.
 import { TRPCError, initTRPC } from '@trpc/server';
-import { QueryFailedError } from 'typeorm';
+import { isUniqueViolation } from '../db/errors.js';
 import { isAdmin } from '../auth/principal.js';
 import { DomainError } from '../domain/errors.js';
 import type { Context } from './context.js';
@@ -47,12 +47,6 @@ const t = initTRPC.context<Context>().create({
     };
   },
 });
-
-function isUniqueViolation(error: unknown): boolean {
-  if (!(error instanceof QueryFailedError)) return false;
-  const code = (error.driverError as { code?: string } | undefined)?.code ?? '';
-  return code === 'ER_DUP_ENTRY' || code.startsWith('SQLITE_CONSTRAINT_UNIQUE') || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
 
 /** The one place a domain failure becomes a TRPCError (STYLE.md habit 4). */
 const mapDomainErrors = t.middleware(async ({ next }) => {

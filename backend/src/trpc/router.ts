@@ -2,7 +2,9 @@
 import { createCallerFactory, router } from './init.js';
 import { agentsRouter, apiKeysRouter, teamsRouter, webhookSecretRouter } from './routers/admin.router.js';
 import { authRouter } from './routers/auth.router.js';
+import { conversationsRouter } from './routers/conversations.router.js';
 import { eventsRouter } from './routers/events.router.js';
+import { settingsRouter } from './routers/settings.router.js';
 
 export const appRouter = router({
   auth: authRouter,
@@ -11,6 +13,8 @@ export const appRouter = router({
   apiKeys: apiKeysRouter,
   webhookSecret: webhookSecretRouter,
   events: eventsRouter,
+  conversations: conversationsRouter,
+  settings: settingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,26 @@
+// Names and payloads of the conversation jobs; handlers are registered in ./conversation-jobs.ts.
+import { z } from 'zod';
+
+export const AI_DRAFT_JOB = 'ai.draft';
+export const REPLY_SEND_JOB = 'reply.send';
+export const AUTO_RELEASE_JOB = 'takeover.auto_release';
+
+const base = { dueAt: z.string(), ref: z.string(), tenantId: z.uuid() };
+
+/** Draft an AI reply to one customer message (scheduled in the message's transaction). */
+export const ZAiDraftPayload = z.object({ ...base, conversationId: z.uuid(), messageId: z.uuid() });
+export type AiDraftPayload = z.infer<typeof ZAiDraftPayload>;
+
+/** Send one scheduled reply when due (scheduled in the reply's transaction). */
+export const ZReplySendPayload = z.object({ ...base, replyId: z.uuid() });
+export type ReplySendPayload = z.infer<typeof ZReplySendPayload>;
+
+/** Release one takeover at its autoReleaseAt; `takenOverAt` identifies the takeover it was armed for. */
+export const ZAutoReleasePayload = z.object({ ...base, conversationId: z.uuid(), takenOverAt: z.string() });
+export type AutoReleasePayload = z.infer<typeof ZAutoReleasePayload>;
+
+export const refs = {
+  draft: (messageId: string) => `ai_draft:${messageId}`,
+  reply: (replyId: string) => `scheduled_reply:${replyId}`,
+  autoRelease: (conversationId: string) => `auto_release:${conversationId}`,
+};

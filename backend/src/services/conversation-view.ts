@@ -1,0 +1,39 @@
+// conversations.get: everything a banner needs in one answer (SPEC §2.5, §3.3), plus serverNow.
+import type { EntityManager } from 'typeorm';
+import { LeadEntity, ScheduledReplyEntity, type ConversationRow } from '../db/entities/conversation.entities.js';
+import { AgentEntity } from '../db/entities/tenancy.entities.js';
+import type { TenantSettings } from '../../../shared/settings.js';
+import { formatResumeWarning, isInWarningPeriod } from '../domain/business-hours.js';
+
+export async function conversationView(manager: EntityManager, conversation: ConversationRow, settings: TenantSettings, now: Date) {
+  const [lead, holder, pendingReply] = await Promise.all([
+    manager.getRepository(LeadEntity).findOneBy({ id: conversation.leadId, tenantId: conversation.tenantId }),
+    conversation.heldByAgentId ? manager.getRepository(AgentEntity).findOneBy({ id: conversation.heldByAgentId, tenantId: conversation.tenantId }) : null,
+    manager.getRepository(ScheduledReplyEntity).findOne({ where: { conversationId: conversation.id, tenantId: conversation.tenantId, status: 'pending' }, order: { dueAt: 'ASC' } }),
+  ]);
+  const takenOver = conversation.takeoverSource !== null;
+  const zone = settings.businessHours.timeZone;
+  return {
+    id: conversation.id,
+    subject: conversation.subject,
+    lead: lead ? { id: lead.id, name: lead.name, phone: lead.phone, email: lead.email } : null,
+    takeover: takenOver
+      ? {
+          holder: holder ? { agentId: holder.id, name: holder.name } : null,
+          source: conversation.takeoverSource,
+          since: conversation.takenOverAt?.toISOString() ?? null,
+          autoReleaseAt: conversation.autoReleaseAt?.toISOString() ?? null,
+          /** `AI resumes at 5:00 PM CST`, in the tenant zone. */
+          warning: conversation.autoReleaseAt ? formatResumeWarning(conversation.autoReleaseAt, zone) : null,
+          /** In the last releaseWarningMinutes: the banner emphasises it with a countdown. */
+          warningActive: conversation.autoReleaseAt ? isInWarningPeriod(conversation.autoReleaseAt, now, settings.releaseWarningMinutes) : false,
+        }
+      : null,
+    pendingReply: pendingReply ? { id: pendingReply.id, body: pendingReply.body, channel: pendingReply.channel, dueAt: pendingReply.dueAt.toISOString() } : null,
+    lastCustomerMessageAt: conversation.lastCustomerMessageAt?.toISOString() ?? null,
+    lastAgentMessageAt: conversation.lastAgentMessageAt?.toISOString() ?? null,
+    timeZone: zone,
+    serverNow: now.toISOString(),
+  };
+}
+export type ConversationView = Awaited<ReturnType<typeof conversationView>>;

@@ -1,0 +1,111 @@
+// Conversation control (SPEC §2): take over, release (manual, by job), and reading conversations.
+import type { Principal } from '../auth/principal.js';
+import { ConversationEntity, MessageEntity } from '../db/entities/conversation.entities.js';
+import { AgentEntity } from '../db/entities/tenancy.entities.js';
+import { EventEntity } from '../db/entities/event.entity.js';
+import { autoReleaseAt } from '../domain/business-hours.js';
+import { DomainError } from '../domain/errors.js';
+import { decideRelease, decideTakeOver, type AgentTakeoverSource } from '../domain/takeover.js';
+import type { AutoReleasePayload } from '../jobs/definitions/job-names.js';
+import type { JobEngine } from '../jobs/job-engine.js';
+import { findByExternalRef, findConversationOrFail, lockConversation } from './conversation-store.js';
+import { conversationView, type ConversationView } from './conversation-view.js';
+import { applyTakeoverDecision, takeoverStateOf } from './takeover-effects.js';
+import { readTenantSettings } from './tenant-settings.js';
+import { toWireEvent } from './timeline.js';
+import { withTransaction, type Infrastructure } from './unit-of-work.js';
+
+export interface TakeOverCommand {
+  id: string;
+  source?: Extract<AgentTakeoverSource, 'manual' | 'popup' | 'api'>;
+  /** For integration API keys (no agent of their own): the agent who takes over. */
+  agentId?: string;
+}
+
+export function createConversationsService(infra: Infrastructure, jobs: JobEngine) {
+  /** The agent acting: the caller's own, or (integration keys only) one named in the input. */
+  async function actingAgentId(principal: Principal, requested: string | undefined): Promise<string> {
+    if (principal.agentId) {
+      if (requested && requested !== principal.agentId) throw new DomainError('FORBIDDEN', 'You can only take over for yourself', 'agentId');
+      return principal.agentId;
+    }
+    if (!requested) throw new DomainError('BAD_REQUEST', 'An integration API key must name the agent who takes over', 'agentId');
+    const agent = await infra.db.getRepository(AgentEntity).findOneBy({ id: requested, tenantId: principal.tenantId, active: true });
+    if (!agent) throw new DomainError('NOT_FOUND', 'Agent not found', 'agentId');
+    return agent.id;
+  }
+
+  const view = async (tenantId: string, conversationId: string): Promise<ConversationView> => {
+    const manager = infra.db.manager;
+    const conversation = await findConversationOrFail(manager, tenantId, conversationId);
+    return conversationView(manager, conversation, await readTenantSettings(manager, tenantId), infra.clock.now());
+  };
+
+  return {
+    get: (principal: Principal, id: string) => view(principal.tenantId, id),
+
+    async byExternalRef(principal: Principal, input: { connector: string; externalId: string }): Promise<ConversationView> {
+      const conversation = await findByExternalRef(infra.db.manager, principal.tenantId, input.connector, input.externalId);
+      if (!conversation) throw new DomainError('NOT_FOUND', 'No conversation for this ticket yet', 'externalId');
+      return view(principal.tenantId, conversation.id);
+    },
+
+    async list(principal: Principal, filter: { takenOver?: boolean; heldByMe?: boolean; limit: number }) {
+      const builder = infra.db.getRepository(ConversationEntity).createQueryBuilder('c').where('c.tenant_id = :tenantId', { tenantId: principal.tenantId });
+      if (filter.takenOver !== undefined) builder.andWhere(filter.takenOver ? 'c.takeover_source IS NOT NULL' : 'c.takeover_source IS NULL');
+      if (filter.heldByMe) builder.andWhere('c.held_by_agent_id = :agentId', { agentId: principal.agentId ?? '' });
+      const rows = await builder.orderBy('c.updated_at', 'DESC').limit(filter.limit).getMany();
+      return rows.map((row) => ({ id: row.id, leadId: row.leadId, subject: row.subject, heldByAgentId: row.heldByAgentId, takeoverSource: row.takeoverSource, autoReleaseAt: row.autoReleaseAt?.toISOString() ?? null, updatedAt: row.updatedAt.toISOString() }));
+    },
+
+    /** The conversation's timeline: its events and messages, oldest first (SPEC §6). */
+    async timeline(principal: Principal, id: string) {
+      await findConversationOrFail(infra.db.manager, principal.tenantId, id);
+      const [events, messages] = await Promise.all([
+        infra.db.getRepository(EventEntity).find({ where: { tenantId: principal.tenantId, conversationId: id }, order: { id: 'ASC' }, take: 1000 }),
+        infra.db.getRepository(MessageEntity).find({ where: { tenantId: principal.tenantId, conversationId: id }, order: { createdAt: 'ASC' }, take: 1000 }),
+      ]);
+      return {
+        events: events.map(toWireEvent),
+        messages: messages.map((message) => ({ id: message.id, author: message.author, agentId: message.agentId, channel: message.channel, body: message.body, deliveryStatus: message.deliveryStatus, at: message.createdAt.toISOString() })),
+      };
+    },
+
+    /** SPEC §2.1: pending AI replies are cancelled in the same transaction; idempotent; transfers. */
+    async takeOver(principal: Principal, command: TakeOverCommand): Promise<ConversationView> {
+      const agentId = await actingAgentId(principal, command.agentId);
+      await withTransaction(infra, principal.tenantId, async (uow) => {
+        const conversation = await lockConversation(uow.manager, principal.tenantId, command.id);
+        const settings = await readTenantSettings(uow.manager, principal.tenantId);
+        const decision = decideTakeOver(
+          takeoverStateOf(conversation),
+          { agentId, source: command.source ?? 'manual', autoReleaseAt: autoReleaseAt(settings.businessHours, uow.now, settings.afterHoursReleaseMinutes) },
+          uow.now,
+        );
+        await applyTakeoverDecision(uow, jobs, conversation, decision, principal.actor);
+      });
+      return view(principal.tenantId, command.id);
+    },
+
+    /** SPEC §2.3: idempotent; sends nothing by itself (the AI waits for the next customer message). */
+    async release(principal: Principal, command: { id: string; source?: 'manual' | 'popup' | 'api' }): Promise<ConversationView> {
+      await withTransaction(infra, principal.tenantId, async (uow) => {
+        const conversation = await lockConversation(uow.manager, principal.tenantId, command.id);
+        const decision = decideRelease(takeoverStateOf(conversation), { source: command.source ?? 'manual' }, uow.now);
+        await applyTakeoverDecision(uow, jobs, conversation, decision, principal.actor);
+      });
+      return view(principal.tenantId, command.id);
+    },
+
+    /** The auto-release job: releases only the takeover it was armed for, once it is due. */
+    async autoRelease(payload: AutoReleasePayload): Promise<boolean> {
+      return withTransaction(infra, payload.tenantId, async (uow) => {
+        const conversation = await lockConversation(uow.manager, payload.tenantId, payload.conversationId).catch(() => null);
+        if (!conversation) return false;
+        const decision = decideRelease(takeoverStateOf(conversation), { source: 'auto', expectedTakenOverAt: new Date(payload.takenOverAt) }, uow.now);
+        await applyTakeoverDecision(uow, jobs, conversation, decision, 'system');
+        return decision.changed;
+      });
+    },
+  };
+}

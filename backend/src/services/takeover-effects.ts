@@ -1,0 +1,88 @@
+// Applies a takeover decision (domain/takeover.ts) in the caller's transaction: the conversation's
+// takeover columns, pending replies, the auto-release job and the timeline.
+import type { ConversationRow } from '../db/entities/conversation.entities.js';
+import { ConversationEntity } from '../db/entities/conversation.entities.js';
+import { DomainError } from '../domain/errors.js';
+import type { TakeoverDecision, TakeoverState } from '../domain/takeover.js';
+import { AUTO_RELEASE_JOB, refs } from '../jobs/definitions/job-names.js';
+import type { JobEngine } from '../jobs/job-engine.js';
+import { endPendingReplies } from './replies-store.js';
+import type { UnitOfWork } from './unit-of-work.js';
+
+export function takeoverStateOf(conversation: ConversationRow): TakeoverState {
+  return {
+    heldByAgentId: conversation.heldByAgentId,
+    source: conversation.takeoverSource,
+    takenOverAt: conversation.takenOverAt,
+    autoReleaseAt: conversation.autoReleaseAt,
+  };
+}
+
+const stateForTimeline = (state: TakeoverState) => ({
+  heldByAgentId: state.heldByAgentId,
+  source: state.source,
+  takenOverAt: state.takenOverAt?.toISOString() ?? null,
+  autoReleaseAt: state.autoReleaseAt?.toISOString() ?? null,
+});
+
+/** Writes `decision.next` (conditional on the version read) and applies its effects. */
+export async function applyTakeoverDecision(
+  uow: UnitOfWork,
+  jobs: JobEngine,
+  conversation: ConversationRow,
+  decision: TakeoverDecision,
+  actor: string,
+): Promise<ConversationRow> {
+  if (!decision.changed) return conversation;
+  const { manager, now } = uow;
+  const next = decision.next;
+  const updated = await manager
+    .getRepository(ConversationEntity)
+    .createQueryBuilder()
+    .update()
+    .set({ heldByAgentId: next.heldByAgentId, takeoverSource: next.source, takenOverAt: next.takenOverAt, autoReleaseAt: next.autoReleaseAt, version: conversation.version + 1, updatedAt: now })
+    .where('id = :id AND tenant_id = :tenantId AND version = :version', { id: conversation.id, tenantId: conversation.tenantId, version: conversation.version })
+    .execute();
+  if (!updated.affected) throw new DomainError('CONFLICT', 'The conversation changed at the same moment; please try again');
+
+  for (const effect of decision.effects) {
+    switch (effect.kind) {
+      case 'cancel_pending_replies': {
+        const cancelled = await endPendingReplies(manager, jobs, { tenantId: conversation.tenantId, conversationId: conversation.id, to: 'cancelled', reason: effect.reason, now });
+        for (const reply of cancelled) {
+          await uow.record({ type: 'reply.cancelled', actor, conversationId: conversation.id, leadId: conversation.leadId, before: { replyId: reply.id, status: 'pending' }, after: { replyId: reply.id, status: 'cancelled', reason: effect.reason } });
+        }
+        break;
+      }
+      case 'remove_auto_release':
+        await jobs.cancelByRef(refs.autoRelease(conversation.id), manager);
+        break;
+      case 'schedule_auto_release': {
+        const job = await jobs.scheduleInTransaction(manager, AUTO_RELEASE_JOB, effect.at, {
+          dueAt: effect.at.toISOString(),
+          ref: refs.autoRelease(conversation.id),
+          tenantId: conversation.tenantId,
+          conversationId: conversation.id,
+          takenOverAt: effect.takenOverAt.toISOString(),
+        });
+        uow.afterCommit(job.announce);
+        break;
+      }
+      case 'record':
+        await uow.record({
+          type: effect.event,
+          actor,
+          conversationId: conversation.id,
+          leadId: conversation.leadId,
+          before: stateForTimeline(effect.before),
+          after: {
+            ...stateForTimeline(effect.after),
+            ...(effect.event === 'takeover.transferred' ? { previousHolderId: effect.previousHolderId } : {}),
+            ...(effect.event === 'takeover.released' ? { releaseSource: effect.releaseSource } : {}),
+          },
+        });
+        break;
+    }
+  }
+  return { ...conversation, heldByAgentId: next.heldByAgentId, takeoverSource: next.source, takenOverAt: next.takenOverAt, autoReleaseAt: next.autoReleaseAt, version: conversation.version + 1, updatedAt: now };
+}

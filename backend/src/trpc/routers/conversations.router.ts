@@ -1,0 +1,33 @@
+// Conversation procedures (ARCHITECTURE.md): read for the banners, take over, release.
+import { z } from 'zod';
+import { agentProcedure, router } from '../init.js';
+
+const ZId = z.uuid({ error: 'must be a conversation id (UUID)' });
+
+export const ZTakeOverInput = z.object({
+  id: ZId,
+  /** Where the agent clicked: the banner (`manual`), the popup toggle, or an integration (`api`). */
+  source: z.enum(['manual', 'popup', 'api']).optional(),
+  /** Integration API keys only: the agent who takes over. */
+  agentId: z.uuid({ error: 'must be an agent id (UUID)' }).optional(),
+});
+export const ZReleaseInput = z.object({ id: ZId, source: z.enum(['manual', 'popup', 'api']).optional() });
+export const ZByExternalRefInput = z.object({
+  connector: z.string().trim().min(1, { error: 'is required' }).max(64),
+  externalId: z.string().trim().min(1, { error: 'is required' }).max(255),
+});
+export const ZListConversationsInput = z
+  .object({
+    filter: z.object({ takenOver: z.boolean().optional(), heldByMe: z.boolean().optional() }).default({}),
+    limit: z.number().int().min(1).max(200).default(50),
+  })
+  .default({ filter: {}, limit: 50 });
+
+export const conversationsRouter = router({
+  get: agentProcedure.input(z.object({ id: ZId })).query(({ ctx, input }) => ctx.services.conversations.get(ctx.principal, input.id)),
+  byExternalRef: agentProcedure.input(ZByExternalRefInput).query(({ ctx, input }) => ctx.services.conversations.byExternalRef(ctx.principal, input)),
+  list: agentProcedure.input(ZListConversationsInput).query(({ ctx, input }) => ctx.services.conversations.list(ctx.principal, { ...input.filter, limit: input.limit })),
+  timeline: agentProcedure.input(z.object({ id: ZId })).query(({ ctx, input }) => ctx.services.conversations.timeline(ctx.principal, input.id)),
+  takeOver: agentProcedure.input(ZTakeOverInput).mutation(({ ctx, input }) => ctx.services.conversations.takeOver(ctx.principal, input)),
+  release: agentProcedure.input(ZReleaseInput).mutation(({ ctx, input }) => ctx.services.conversations.release(ctx.principal, input)),
+});
