@@ -23,6 +23,8 @@ export const EVENT_TYPES = [
   'reply.scheduled',
   'reply.sent',
   'reply.edited',
+  'reply.send_now',
+  'reply.retry_scheduled',
   'reply.cancelled',
   'reply.superseded',
   'reply.failed',

@@ -10,9 +10,23 @@ import type { JobEngine } from '../jobs/job-engine.js';
 import { createConversationsService } from './conversations.service.js';
 import { createInboundService } from './inbound.service.js';
 import { createSettingsService } from './settings.service.js';
+import { createRepliesService } from './replies.service.js';
+import { createMessagesService } from './messages.service.js';
+import { createDraftingService } from './drafting.service.js';
+import type { Connector } from '../connectors/connector.js';
+import { outboxConnector } from '../connectors/outbox.connector.js';
+import type { Drafter } from '../ai/drafter.js';
+import { ruleBasedResponder } from '../ai/rule-based-responder.js';
+import type { RandomSource } from '../domain/cadence.js';
 import type { Infrastructure } from './unit-of-work.js';
 
-export function createServices(infra: Infrastructure, auth: AuthSettings, jobs: JobEngine) {
+export interface ConversationAdapters {
+  connector: Connector;
+  drafter: Drafter;
+  random?: RandomSource;
+}
+
+export function createServices(infra: Infrastructure, auth: AuthSettings, jobs: JobEngine, adapters: ConversationAdapters = { connector: outboxConnector, drafter: ruleBasedResponder }) {
   return {
     infra,
     authenticator: new Authenticator(infra, auth),
@@ -26,6 +40,9 @@ export function createServices(infra: Infrastructure, auth: AuthSettings, jobs: 
     inbound: createInboundService(infra, jobs),
     conversations: createConversationsService(infra, jobs),
     settings: createSettingsService(infra, jobs),
+    replies: createRepliesService(infra, jobs, adapters.connector),
+    messages: createMessagesService(infra, jobs, adapters.connector),
+    drafting: createDraftingService(infra, jobs, adapters.drafter, adapters.random),
   };
 }
 

@@ -4,6 +4,7 @@ import { agentsRouter, apiKeysRouter, teamsRouter, webhookSecretRouter } from '.
 import { authRouter } from './routers/auth.router.js';
 import { conversationsRouter } from './routers/conversations.router.js';
 import { eventsRouter } from './routers/events.router.js';
+import { messagesRouter, repliesRouter } from './routers/replies.router.js';
 import { settingsRouter } from './routers/settings.router.js';
 
 export const appRouter = router({
@@ -15,6 +16,8 @@ export const appRouter = router({
   events: eventsRouter,
   conversations: conversationsRouter,
   settings: settingsRouter,
+  replies: repliesRouter,
+  messages: messagesRouter,
 });
 
 export type AppRouter = typeof appRouter;

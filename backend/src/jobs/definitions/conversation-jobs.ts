@@ -1,7 +1,7 @@
 // Registers the conversation jobs' handlers on the engine (names and payloads: ./job-names.ts).
 import type { Services } from '../../services/index.js';
 import type { JobEngine } from '../job-engine.js';
-import { AUTO_RELEASE_JOB, ZAutoReleasePayload } from './job-names.js';
+import { AI_DRAFT_JOB, AUTO_RELEASE_JOB, REPLY_SEND_JOB, ZAiDraftPayload, ZAutoReleasePayload, ZReplySendPayload } from './job-names.js';
 
 export function registerConversationJobs(engine: JobEngine, services: Services): void {
   engine.define({
@@ -9,6 +9,20 @@ export function registerConversationJobs(engine: JobEngine, services: Services):
     schema: ZAutoReleasePayload,
     async handle(payload) {
       await services.conversations.autoRelease(payload);
+    },
+  });
+  engine.define({
+    name: AI_DRAFT_JOB,
+    schema: ZAiDraftPayload,
+    async handle(payload) {
+      await services.drafting.draftReply(payload);
+    },
+  });
+  engine.define({
+    name: REPLY_SEND_JOB,
+    schema: ZReplySendPayload,
+    async handle(payload) {
+      await services.replies.sendDue(payload);
     },
   });
 }

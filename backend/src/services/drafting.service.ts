@@ -1,0 +1,56 @@
+// The AI draft job (SPEC §3.2, §4): drafts a reply to one customer message unless the safety rail
+// or a takeover says no, then holds it for the cadence delay (or sends it at once).
+import { randomUUID } from 'node:crypto';
+import type { Drafter } from '../ai/drafter.js';
+import { ConversationEntity, MessageEntity, ScheduledReplyEntity, type ScheduledReplyRow } from '../db/entities/conversation.entities.js';
+import { replyDueAt, type RandomSource } from '../domain/cadence.js';
+import { mayAiReply } from '../domain/safety-rail.js';
+import { REPLY_BODY_MAX_LENGTH } from '../domain/scheduled-reply.js';
+import { REPLY_SEND_JOB, refs, type AiDraftPayload } from '../jobs/definitions/job-names.js';
+import type { JobEngine } from '../jobs/job-engine.js';
+import { lockConversation } from './conversation-store.js';
+import { takeoverStateOf } from './takeover-effects.js';
+import { readTenantSettings } from './tenant-settings.js';
+import { withTransaction, type Infrastructure } from './unit-of-work.js';
+
+const THREAD_LENGTH = 20;
+
+export function createDraftingService(infra: Infrastructure, jobs: JobEngine, drafter: Drafter, random: RandomSource = Math.random) {
+  /** The rail for this message against the conversation as it is now. */
+  const railFor = (conversation: Awaited<ReturnType<typeof lockConversation>>, messageAt: Date) =>
+    mayAiReply({ lastCustomerMessageAt: conversation.lastCustomerMessageAt, lastAgentMessageAt: conversation.lastAgentMessageAt, inReplyToMessageAt: messageAt, takeover: takeoverStateOf(conversation) });
+
+  return {
+    /** Returns the scheduled reply, or null when the AI must stay quiet (or already answered). */
+    async draftReply(payload: AiDraftPayload): Promise<ScheduledReplyRow | null> {
+      const { tenantId, conversationId, messageId } = payload;
+      const manager = infra.db.manager;
+      const message = await manager.getRepository(MessageEntity).findOneBy({ id: messageId, tenantId });
+      const conversation = await manager.getRepository(ConversationEntity).findOneBy({ id: conversationId, tenantId });
+      if (!message || !conversation || !railFor(conversation, message.createdAt).allowed) return null;
+      if (await manager.getRepository(ScheduledReplyEntity).existsBy({ tenantId, inReplyToMessageId: messageId })) return null; // a re-run
+
+      // Drafting may take seconds (an HTTP call): outside any transaction.
+      const thread = (await manager.getRepository(MessageEntity).find({ where: { tenantId, conversationId }, order: { createdAt: 'DESC' }, take: THREAD_LENGTH })).reverse();
+      const text = (await drafter.draft(thread.map((entry) => ({ author: entry.author, body: entry.body })))).slice(0, REPLY_BODY_MAX_LENGTH[message.channel]);
+
+      return withTransaction(infra, tenantId, async (uow) => {
+        // Checked again under the conversation lock: a takeover or a human reply meanwhile wins.
+        const current = await lockConversation(uow.manager, tenantId, conversationId);
+        if (!railFor(current, message.createdAt).allowed) return null;
+        if (await uow.manager.getRepository(ScheduledReplyEntity).existsBy({ tenantId, inReplyToMessageId: messageId })) return null;
+        const settings = await readTenantSettings(uow.manager, tenantId);
+        const dueAt = replyDueAt(uow.now, settings.replyCadence, random) ?? uow.now;
+        const reply: ScheduledReplyRow = {
+          id: randomUUID(), tenantId, conversationId, inReplyToMessageId: messageId, channel: message.channel, body: text, status: 'pending', dueAt,
+          endReason: null, editedByAgentId: null, sentMessageId: null, attempts: 0, lastError: null, createdAt: uow.now, updatedAt: uow.now,
+        };
+        await uow.manager.getRepository(ScheduledReplyEntity).insert(reply);
+        const job = await jobs.scheduleInTransaction(uow.manager, REPLY_SEND_JOB, dueAt, { dueAt: dueAt.toISOString(), ref: refs.reply(reply.id), tenantId, replyId: reply.id });
+        uow.afterCommit(job.announce);
+        await uow.record({ type: 'reply.scheduled', actor: 'system', conversationId, leadId: current.leadId, after: { replyId: reply.id, body: reply.body, dueAt: dueAt.toISOString(), cadence: settings.replyCadence.enabled, drafter: drafter.name } });
+        return reply;
+      });
+    },
+  };
+}

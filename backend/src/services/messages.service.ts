@@ -1,0 +1,63 @@
+// Agent messages (SPEC §2.2): sent through Baton, or seen in the helpdesk / reported by webhook.
+// One command for all: an SMS (and email with autoTakeoverOnEmail) takes over before delivery.
+import { randomUUID } from 'node:crypto';
+import type { Principal } from '../auth/principal.js';
+import type { Connector } from '../connectors/connector.js';
+import { ConversationEntity, MessageEntity, type Channel } from '../db/entities/conversation.entities.js';
+import { autoReleaseAt } from '../domain/business-hours.js';
+import { DomainError } from '../domain/errors.js';
+import { validateReplyBody } from '../domain/scheduled-reply.js';
+import { decideAutoTakeoverOnAgentMessage } from '../domain/takeover.js';
+import type { JobEngine } from '../jobs/job-engine.js';
+import { lockConversation } from './conversation-store.js';
+import { applyTakeoverDecision, takeoverStateOf } from './takeover-effects.js';
+import { readTenantSettings } from './tenant-settings.js';
+import { withTransaction, type Infrastructure } from './unit-of-work.js';
+
+export interface AgentMessageCommand {
+  conversationId: string;
+  channel: Channel;
+  body: string;
+  /** Set when the message was already sent elsewhere (helpdesk page, webhook): dedupes repeats. */
+  externalMessageId?: string;
+}
+
+export function createMessagesService(infra: Infrastructure, jobs: JobEngine, connector: Connector) {
+  /** `deliver`: send through the connector (sendManual) or only record (recordAgentReply). */
+  async function handleAgentMessage(principal: Principal, command: AgentMessageCommand, deliver: boolean) {
+    if (!principal.agentId) throw new DomainError('BAD_REQUEST', 'Only an agent can send or record an agent message', 'agentId');
+    const agentId = principal.agentId;
+    const body = validateReplyBody(command.body, command.channel);
+    return withTransaction(infra, principal.tenantId, async (uow) => {
+      const { manager, now } = uow;
+      if (command.externalMessageId) {
+        const seen = await manager.getRepository(MessageEntity).findOneBy({ tenantId: principal.tenantId, externalMessageId: command.externalMessageId });
+        if (seen) return { status: 'duplicate' as const, messageId: seen.id };
+      }
+      let conversation = await lockConversation(manager, principal.tenantId, command.conversationId);
+      const settings = await readTenantSettings(manager, principal.tenantId);
+      // Takeover first, in the same transaction: it is committed before (or with) the delivery.
+      const decision = decideAutoTakeoverOnAgentMessage(
+        takeoverStateOf(conversation),
+        { agentId, channel: command.channel, autoTakeoverOnEmail: settings.autoTakeoverOnEmail, autoReleaseAt: autoReleaseAt(settings.businessHours, now, settings.afterHoursReleaseMinutes) },
+        now,
+      );
+      conversation = await applyTakeoverDecision(uow, jobs, conversation, decision, principal.actor);
+      let messageId: string;
+      if (deliver) {
+        messageId = (await connector.deliver(manager, { tenantId: principal.tenantId, conversationId: conversation.id, channel: command.channel, body, author: 'agent', agentId, idempotencyKey: command.externalMessageId ?? randomUUID() }, now)).messageId;
+      } else {
+        messageId = randomUUID();
+        await manager.getRepository(MessageEntity).insert({ id: messageId, tenantId: principal.tenantId, conversationId: conversation.id, author: 'agent', agentId, channel: command.channel, body, externalMessageId: command.externalMessageId ?? null, deliveryStatus: 'delivered', createdAt: now });
+      }
+      await manager.getRepository(ConversationEntity).update({ id: conversation.id, tenantId: principal.tenantId }, { lastAgentMessageAt: now, updatedAt: now, version: conversation.version + 1 });
+      await uow.record({ type: 'message.sent', actor: principal.actor, conversationId: conversation.id, leadId: conversation.leadId, after: { messageId, author: 'agent', agentId, channel: command.channel, body, via: deliver ? 'baton' : 'helpdesk', autoTakeover: decision.changed } });
+      return { status: 'accepted' as const, messageId, autoTakeover: decision.changed };
+    });
+  }
+
+  return {
+    sendManual: (principal: Principal, command: AgentMessageCommand) => handleAgentMessage(principal, command, true),
+    recordAgentReply: (principal: Principal, command: AgentMessageCommand) => handleAgentMessage(principal, command, false),
+  };
+}

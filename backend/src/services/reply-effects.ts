@@ -1,0 +1,60 @@
+// Applies a scheduled-reply decision (domain/scheduled-reply.ts) in the caller's transaction:
+// the conditional status write, the send job and the timeline. Returns the delivery to make, if any.
+import { ScheduledReplyEntity, type ScheduledReplyRow } from '../db/entities/conversation.entities.js';
+import { DomainError } from '../domain/errors.js';
+import type { ReplyDecision, ReplyEffect } from '../domain/scheduled-reply.js';
+import { REPLY_SEND_JOB, refs } from '../jobs/definitions/job-names.js';
+import type { JobEngine } from '../jobs/job-engine.js';
+import type { UnitOfWork } from './unit-of-work.js';
+
+export type Delivery = Extract<ReplyEffect, { kind: 'deliver' }>;
+
+export async function applyReplyDecision(
+  uow: UnitOfWork,
+  jobs: JobEngine,
+  reply: ScheduledReplyRow,
+  decision: ReplyDecision,
+  options: { actor: string; conflictIsError: boolean },
+): Promise<{ applied: boolean; delivery: Delivery | null }> {
+  if (decision.transition) {
+    const next = decision.next;
+    const result = await uow.manager
+      .getRepository(ScheduledReplyEntity)
+      .createQueryBuilder()
+      .update()
+      .set({ status: next.status, body: next.body, dueAt: next.dueAt, endReason: next.endReason, editedByAgentId: next.editedByAgentId, updatedAt: uow.now })
+      .where('id = :id AND tenant_id = :tenantId AND status = :from', { id: reply.id, tenantId: reply.tenantId, from: decision.transition.from })
+      .execute();
+    if (!result.affected) {
+      if (options.conflictIsError) throw new DomainError('CONFLICT', 'This reply changed at the same moment (sent, cancelled or replaced); reload to see it');
+      return { applied: false, delivery: null };
+    }
+  }
+  let delivery: Delivery | null = null;
+  for (const effect of decision.effects) {
+    switch (effect.kind) {
+      case 'remove_send_job':
+        await jobs.cancelByRef(refs.reply(reply.id), uow.manager);
+        break;
+      case 'schedule_send_job': {
+        await jobs.cancelByRef(refs.reply(reply.id), uow.manager);
+        const job = await jobs.scheduleInTransaction(uow.manager, REPLY_SEND_JOB, effect.at, { dueAt: effect.at.toISOString(), ref: refs.reply(reply.id), tenantId: reply.tenantId, replyId: reply.id });
+        uow.afterCommit(job.announce);
+        break;
+      }
+      case 'deliver':
+        delivery = effect;
+        break;
+      case 'record':
+        await uow.record({
+          type: effect.event,
+          actor: effect.agentId ? `agent:${effect.agentId}` : options.actor,
+          conversationId: reply.conversationId,
+          before: { replyId: reply.id, status: effect.before.status, body: effect.before.body, dueAt: effect.before.dueAt.toISOString() },
+          after: { replyId: reply.id, status: effect.after.status, body: effect.after.body, dueAt: effect.after.dueAt.toISOString(), endReason: effect.after.endReason, editedByAgentId: effect.after.editedByAgentId },
+        });
+        break;
+    }
+  }
+  return { applied: true, delivery };
+}

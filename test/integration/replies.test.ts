@@ -1,0 +1,193 @@
+// AI replies, cadence, the scheduled-reply banner's actions, manual messages and the safety rail,
+// through the HTTP API on MariaDB + Redis + Agenda (SPEC §2.2, §3, §4).
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ScheduledReplyEntity } from '../../backend/src/db/entities/conversation.entities.js';
+import { signBody } from '../../backend/src/http/webhook-signature.js';
+import { refs } from '../../backend/src/jobs/definitions/job-names.js';
+import type { CreatedTenant } from '../../backend/src/services/tenants.service.js';
+import { startTestBackend, type TestBackend } from '../support/in-process-server.js';
+import { createTestClient, expectTrpcError, type TestClient } from '../support/trpc-client.js';
+
+let backend: TestBackend;
+let acme: CreatedTenant;
+let admin: TestClient;
+let sam: TestClient;
+let samId: string;
+
+beforeAll(async () => {
+  backend = await startTestBackend('replies', { dialect: 'mysql', redis: true });
+  acme = await backend.createTenant('acme');
+  admin = createTestClient(backend.server.url, acme.apiKey);
+  const agent = await admin.agents.create.mutate({ email: 'sam@acme.test', name: 'Sam' });
+  samId = agent.id;
+  sam = createTestClient(backend.server.url, (await admin.apiKeys.create.mutate({ name: 'sam', role: 'agent', agentId: agent.id })).key);
+});
+
+afterAll(() => backend?.stop());
+
+const setCadence = (enabled: boolean, minDelaySeconds = 30, maxDelaySeconds = 120) => admin.settings.update.mutate({ replyCadence: { enabled, minDelaySeconds, maxDelaySeconds } });
+
+async function customerWrites(thread: string, body = 'What are your opening hours?', channel: 'sms' | 'email' = 'sms') {
+  const raw = JSON.stringify({ tenant: 'acme', connector: 'sms-gateway', externalConversationId: thread, externalMessageId: randomUUID(), lead: { phone: '+15550111', email: 'cus@example.test' }, channel, body });
+  const response = await fetch(`${backend.server.url}/webhooks/inbound`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-baton-signature': signBody(acme.webhookSecret, raw) }, body: raw });
+  expect(response.status).toBe(202);
+  return (await response.json()) as { conversationId: string; messageId: string };
+}
+
+async function waitFor<T>(probe: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (accept(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const timeline = (id: string) => sam.conversations.timeline.query({ id });
+const messagesOf = async (id: string) => (await timeline(id)).messages.map((message) => `${message.author}: ${message.body}`);
+const repliesTo = (messageId: string) => backend.server.db.getRepository(ScheduledReplyEntity).findBy({ inReplyToMessageId: messageId });
+const pendingReply = (conversationId: string) => waitFor(() => sam.replies.pending.query({ conversationId }), (replies) => replies.length === 1, 'a pending reply').then((replies) => replies[0]!);
+
+describe('AI replies', () => {
+  it('with cadence off, answers a customer message at once', async () => {
+    await setCadence(false);
+    const { conversationId } = await customerWrites(`t-${randomUUID()}`);
+    const messages = await waitFor(() => messagesOf(conversationId), (list) => list.length === 2, 'the AI reply');
+    expect(messages).toEqual(['customer: What are your opening hours?', 'ai: We are open Monday to Friday, 9 AM to 5 PM. How else can I help?']);
+  });
+
+  it('with cadence on, holds the reply for a delay drawn within [min, max] and then sends it by its job', async () => {
+    await setCadence(true, 2, 3);
+    const { conversationId } = await customerWrites(`t-${randomUUID()}`);
+    const reply = await pendingReply(conversationId);
+    const events = (await timeline(conversationId)).events;
+    const scheduledAt = Date.parse(events.find((event) => event.type === 'reply.scheduled')!.at);
+    const delayMs = Date.parse(reply.dueAt) - scheduledAt;
+    expect(delayMs).toBeGreaterThanOrEqual(2000);
+    expect(delayMs).toBeLessThanOrEqual(3000);
+    expect((await sam.conversations.get.query({ id: conversationId })).pendingReply).toMatchObject({ id: reply.id, dueAt: reply.dueAt });
+    await waitFor(() => messagesOf(conversationId), (list) => list.length === 2, 'the held reply to go out', 8000);
+    const sent = (await timeline(conversationId)).events.find((event) => event.type === 'reply.sent')!;
+    expect(Date.parse(sent.at)).toBeGreaterThanOrEqual(Date.parse(reply.dueAt));
+  });
+
+  it('a customer writing in several quick parts gets one reply', async () => {
+    await setCadence(true, 2, 2);
+    const thread = `t-${randomUUID()}`;
+    const first = await customerWrites(thread, 'Hi');
+    await pendingReply(first.conversationId);
+    await customerWrites(thread, 'I have a question');
+    const last = await customerWrites(thread, 'about my order');
+    await waitFor(() => messagesOf(last.conversationId), (list) => list.filter((line) => line.startsWith('ai:')).length === 1 && list.length === 4, 'one reply', 8000);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const messages = await messagesOf(last.conversationId);
+    expect(messages.filter((line) => line.startsWith('ai:'))).toEqual(['ai: Thanks for reaching out about your order. Could you share your order number so I can check on it?']);
+    expect((await repliesTo(first.messageId))[0]!.status).toBe('superseded');
+  });
+});
+
+describe('the scheduled-reply banner', () => {
+  beforeAll(() => setCadence(true, 600, 600));
+
+  it('Send Now sends at once, exactly once', async () => {
+    const { conversationId } = await customerWrites(`t-${randomUUID()}`);
+    const reply = await pendingReply(conversationId);
+    expect(await sam.replies.sendNow.mutate({ id: reply.id })).toMatchObject({ status: 'sent' });
+    expect(await expectTrpcError(sam.replies.sendNow.mutate({ id: reply.id }))).toMatchObject({ code: 'CONFLICT', message: 'This reply was already sent' });
+    expect((await messagesOf(conversationId)).filter((line) => line.startsWith('ai:'))).toHaveLength(1);
+    expect(Number((await backend.server.db.query('SELECT COUNT(*) AS n FROM jobs WHERE ref_key = ?', [refs.reply(reply.id)]))[0].n)).toBe(0);
+  });
+
+  it('Edit & Send sends the edited text and records the editing agent; bad bodies change nothing', async () => {
+    const { conversationId } = await customerWrites(`t-${randomUUID()}`);
+    const reply = await pendingReply(conversationId);
+    expect(await expectTrpcError(sam.replies.editAndSend.mutate({ id: reply.id, body: '   ' }))).toMatchObject({ code: 'BAD_REQUEST', field: 'body' });
+    expect(await expectTrpcError(sam.replies.editAndSend.mutate({ id: reply.id, body: 'x'.repeat(1601) }))).toMatchObject({ code: 'BAD_REQUEST', field: 'body' });
+    expect((await sam.replies.pending.query({ conversationId }))[0]).toMatchObject({ id: reply.id, body: reply.body });
+    const sent = await sam.replies.editAndSend.mutate({ id: reply.id, body: '  We open at 9 tomorrow.  ' });
+    expect(sent).toMatchObject({ status: 'sent', body: 'We open at 9 tomorrow.', editedByAgentId: samId });
+    const last = (await timeline(conversationId)).messages.at(-1)!;
+    expect(last).toMatchObject({ author: 'agent', agentId: samId, body: 'We open at 9 tomorrow.' });
+  });
+
+  it('Cancel means never sent', async () => {
+    const { conversationId } = await customerWrites(`t-${randomUUID()}`);
+    const reply = await pendingReply(conversationId);
+    expect(await sam.replies.cancel.mutate({ id: reply.id })).toMatchObject({ status: 'cancelled', endReason: 'agent' });
+    expect(await expectTrpcError(sam.replies.sendNow.mutate({ id: reply.id }))).toMatchObject({ code: 'CONFLICT', message: 'This reply was cancelled by an agent' });
+    expect((await messagesOf(conversationId)).filter((line) => line.startsWith('ai:'))).toEqual([]);
+  });
+});
+
+describe('takeover and the safety rail', () => {
+  beforeAll(() => setCadence(false));
+
+  it('generates no AI reply while taken over; other conversations keep going; release sends nothing; the next customer message is answered', async () => {
+    const thread = `t-${randomUUID()}`;
+    const first = await customerWrites(thread, 'hello');
+    await waitFor(() => messagesOf(first.conversationId), (list) => list.length === 2, 'the first AI reply');
+    await sam.conversations.takeOver.mutate({ id: first.conversationId });
+    const whileHeld = await customerWrites(thread, 'are you there?');
+    const other = await customerWrites(`t-${randomUUID()}`, 'hours?');
+    await waitFor(() => messagesOf(other.conversationId), (list) => list.length === 2, 'the other conversation to be answered');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await repliesTo(whileHeld.messageId)).toEqual([]);
+    expect(await messagesOf(first.conversationId)).toHaveLength(3);
+
+    await sam.conversations.release.mutate({ id: first.conversationId });
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(await messagesOf(first.conversationId)).toHaveLength(3);
+    await customerWrites(thread, 'still need the hours');
+    const messages = await waitFor(() => messagesOf(first.conversationId), (list) => list.length === 5, 'the AI to answer the next message');
+    expect(messages.at(-1)).toMatch(/^ai: We are open/);
+  });
+
+  it('a manual SMS takes over before it is delivered; a manual email does not unless autoTakeoverOnEmail', async () => {
+    await setCadence(true, 600, 600);
+    const { conversationId } = await customerWrites(`t-${randomUUID()}`);
+    const reply = await pendingReply(conversationId);
+    const result = await sam.messages.sendManual.mutate({ conversationId, channel: 'sms', body: 'Hi, Sam here.' });
+    expect(result).toMatchObject({ status: 'accepted', autoTakeover: true });
+    const events = (await timeline(conversationId)).events;
+    const takeover = events.find((event) => event.type === 'takeover.started')!;
+    const delivered = events.find((event) => event.type === 'message.sent' && event.after?.messageId === result.messageId)!;
+    expect(takeover.after).toMatchObject({ heldByAgentId: samId, source: 'auto_sms' });
+    expect(BigInt(takeover.id) < BigInt(delivered.id)).toBe(true);
+    expect((await backend.server.db.getRepository(ScheduledReplyEntity).findOneByOrFail({ id: reply.id })).status).toBe('cancelled');
+
+    const emailThread = await customerWrites(`t-${randomUUID()}`, 'hi by email', 'email');
+    const emailResult = await sam.messages.sendManual.mutate({ conversationId: emailThread.conversationId, channel: 'email', body: 'Hello from Sam' });
+    expect(emailResult.autoTakeover).toBe(false);
+    expect((await sam.conversations.get.query({ id: emailThread.conversationId })).takeover).toBeNull();
+    await admin.settings.update.mutate({ autoTakeoverOnEmail: true });
+    try {
+      expect((await sam.messages.sendManual.mutate({ conversationId: emailThread.conversationId, channel: 'email', body: 'And again' })).autoTakeover).toBe(true);
+      expect((await sam.conversations.get.query({ id: emailThread.conversationId })).takeover).toMatchObject({ source: 'auto_email' });
+    } finally {
+      await admin.settings.update.mutate({ autoTakeoverOnEmail: false });
+    }
+  });
+
+  it('no AI reply on top of a human: a reply held when an agent answers is cancelled at send time', async () => {
+    await setCadence(true, 2, 2);
+    const { conversationId, messageId } = await customerWrites(`t-${randomUUID()}`, 'hi', 'email');
+    const reply = await pendingReply(conversationId);
+    // An agent answers by email in the helpdesk (no takeover for email by default).
+    await sam.messages.recordAgentReply.mutate({ conversationId, channel: 'email', body: 'Answered by hand', externalMessageId: `hd-${randomUUID()}` });
+    const ended = await waitFor(() => repliesTo(messageId), (rows) => rows[0]?.status !== 'pending', 'the held reply to be checked', 8000);
+    expect(ended[0]).toMatchObject({ id: reply.id, status: 'cancelled', endReason: 'human_replied' });
+    expect((await messagesOf(conversationId)).filter((line) => line.startsWith('ai:'))).toEqual([]);
+  });
+
+  it('records a helpdesk agent reply once per external id', async () => {
+    await setCadence(false);
+    const { conversationId } = await customerWrites(`t-${randomUUID()}`, 'hello', 'email');
+    const externalMessageId = `hd-${randomUUID()}`;
+    const first = await sam.messages.recordAgentReply.mutate({ conversationId, channel: 'email', body: 'Hi!', externalMessageId });
+    const again = await sam.messages.recordAgentReply.mutate({ conversationId, channel: 'email', body: 'Hi!', externalMessageId });
+    expect(again).toEqual({ status: 'duplicate', messageId: first.messageId });
+    expect(await expectTrpcError(sam.messages.sendManual.mutate({ conversationId: randomUUID(), channel: 'sms', body: 'x' }))).toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
