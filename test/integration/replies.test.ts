@@ -191,4 +191,21 @@ describe('takeover and the safety rail', () => {
     expect(again).toEqual({ status: 'duplicate', messageId: first.messageId });
     expect(await expectTrpcError(sam.messages.sendManual.mutate({ conversationId: randomUUID(), channel: 'sms', body: 'x' }))).toMatchObject({ code: 'NOT_FOUND' });
   });
+
+  it('POST /webhooks/agent-reply records the reply through the same command: an SMS takes over for that agent', async () => {
+    await setCadence(false);
+    const thread = `t-${randomUUID()}`;
+    const { conversationId } = await customerWrites(thread, 'hello');
+    const post = async (body: Record<string, unknown>, secret = acme.webhookSecret) => {
+      const raw = JSON.stringify({ tenant: 'acme', connector: 'sms-gateway', externalConversationId: thread, channel: 'sms', body: 'Sam here, by phone app', externalMessageId: `gw-${randomUUID()}`, agentEmail: 'sam@acme.test', ...body });
+      const response = await fetch(`${backend.server.url}/webhooks/agent-reply`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-baton-signature': signBody(secret, raw) }, body: raw });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    expect((await post({}, 'whsec_wrong')).status).toBe(401);
+    expect(await post({ agentEmail: 'nobody@acme.test' })).toMatchObject({ status: 404, body: { field: 'agentEmail' } });
+    expect(await post({})).toMatchObject({ status: 202, body: { status: 'accepted', autoTakeover: true } });
+    const view = await sam.conversations.get.query({ id: conversationId });
+    expect(view.takeover).toMatchObject({ holder: { agentId: samId }, source: 'auto_sms' });
+    expect((await messagesOf(conversationId)).at(-1)).toBe('agent: Sam here, by phone app');
+  });
 });

@@ -9,7 +9,9 @@ import { DomainError } from '../domain/errors.js';
 import { validateReplyBody } from '../domain/scheduled-reply.js';
 import { decideAutoTakeoverOnAgentMessage } from '../domain/takeover.js';
 import type { JobEngine } from '../jobs/job-engine.js';
-import { lockConversation } from './conversation-store.js';
+import { findByExternalRef, lockConversation } from './conversation-store.js';
+import { AgentEntity, type TenantRow } from '../db/entities/tenancy.entities.js';
+import type { AgentReplyWebhook } from '../../../shared/webhooks.js';
 import { applyTakeoverDecision, takeoverStateOf } from './takeover-effects.js';
 import { readTenantSettings } from './tenant-settings.js';
 import { withTransaction, type Infrastructure } from './unit-of-work.js';
@@ -57,6 +59,15 @@ export function createMessagesService(infra: Infrastructure, jobs: JobEngine, co
   }
 
   return {
+    /** POST /webhooks/agent-reply: the agent is found by email in the tenant, the conversation by its external ref. */
+    async recordAgentReplyFromWebhook(tenant: TenantRow, input: AgentReplyWebhook) {
+      const agent = await infra.db.getRepository(AgentEntity).findOneBy({ tenantId: tenant.id, email: input.agentEmail.toLowerCase(), active: true });
+      if (!agent) throw new DomainError('NOT_FOUND', `No active agent ${input.agentEmail} in this tenant`, 'agentEmail');
+      const conversation = await findByExternalRef(infra.db.manager, tenant.id, input.connector, input.externalConversationId);
+      if (!conversation) throw new DomainError('NOT_FOUND', 'No conversation for this external conversation id', 'externalConversationId');
+      const principal: Principal = { tenantId: tenant.id, tenantSlug: tenant.slug, via: 'api_key', agentId: agent.id, apiKeyId: null, role: agent.role, groups: [], displayName: agent.name, actor: `agent:${agent.id}` };
+      return handleAgentMessage(principal, { conversationId: conversation.id, channel: input.channel, body: input.body, externalMessageId: input.externalMessageId }, false);
+    },
     sendManual: (principal: Principal, command: AgentMessageCommand) => handleAgentMessage(principal, command, true),
     recordAgentReply: (principal: Principal, command: AgentMessageCommand) => handleAgentMessage(principal, command, false),
   };
