@@ -15,6 +15,7 @@ import { RedisEventBus, redactUrl } from './realtime/redis-event-bus.js';
 import { createJobEngine, type JobEngine } from './jobs/job-engine.js';
 import { registerConversationJobs } from './jobs/definitions/conversation-jobs.js';
 import { createSweep } from './jobs/sweep.js';
+import { pendingRepliesSweepSource } from './jobs/definitions/reply-sweep-source.js';
 import { createServices, type Services } from './services/index.js';
 
 export interface RunningServer {
@@ -54,9 +55,9 @@ export async function startServer(env: Env, log: Logger, clock: Clock = systemCl
 
   const metrics = createMetrics();
   const jobs = createJobEngine({ db, redisUrl: env.redisUrl, log: log.child({ component: 'jobs' }), metrics, processName: `${os.hostname()}:${process.pid}` });
-  const sweep = createSweep(jobs, [], log.child({ component: 'sweep' }));
   const services = createServices({ db, bus, clock, log }, { batonEnv: env.batonEnv, jwt: env.jwt }, jobs);
   registerConversationJobs(jobs, services);
+  const sweep = createSweep(jobs, [pendingRepliesSweepSource({ db, bus, clock, log })], log.child({ component: 'sweep' }));
   const { app, endStreams } = createApp({ services, log, metrics, jobsHealth: () => jobs.health() });
   const server = http.createServer(app.callback());
   // SSE streams are long-lived: no request timeout, but keep idle sockets from piling up.
