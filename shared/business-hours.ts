@@ -128,10 +128,21 @@ function isCalendarDate(value: string): boolean {
  * that open on that date (a window opened the evening before still runs past midnight).
  * @example ZBusinessHours.parse({}) // Mon–Fri 09:00–17:00, America/Chicago, no closures
  */
+const knownZones = new Map<string, boolean>();
+/** luxon's check builds an Intl formatter each time (measurably hot on every settings read): memoised. */
+function isKnownZone(zone: string): boolean {
+  let known = knownZones.get(zone);
+  if (known === undefined) {
+    known = IANAZone.isValidZone(zone);
+    if (knownZones.size < 1000) knownZones.set(zone, known);
+  }
+  return known;
+}
+
 export const ZBusinessHours = z.object({
   timeZone: z
     .string()
-    .refine((zone) => IANAZone.isValidZone(zone), { error: (issue) => `Time zone "${String(issue.input)}" is not a known IANA time zone` })
+    .refine((zone) => isKnownZone(zone), { error: (issue) => `Time zone "${String(issue.input)}" is not a known IANA time zone` })
     .default('America/Chicago'),
   weekly: ZWeeklyHours.default(defaultWeekly),
   closures: z

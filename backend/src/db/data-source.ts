@@ -58,7 +58,7 @@ export function createDataSource(config: DatabaseConfig): DataSource {
       url: config.databaseUrl,
       charset: 'utf8mb4_unicode_ci',
       timezone: 'Z',
-      poolSize: config.poolSize ?? 10,
+      poolSize: config.poolSize ?? 20,
       connectTimeout: 5000,
     };
     return new DataSource(options);
