@@ -44,7 +44,7 @@ export function createInboundService(infra: Infrastructure, jobs: JobEngine) {
         createdAt: now,
       };
       await messages.insert(message);
-      await manager.getRepository(ConversationEntity).update({ id: conversation.id, tenantId: tenant.id }, { lastCustomerMessageAt: now, updatedAt: now, version: conversation.version + 1 });
+      await manager.getRepository(ConversationEntity).update({ id: conversation.id, tenantId: tenant.id }, { lastCustomerMessageAt: now, updatedAt: now, version: () => 'version + 1' });
       await uow.record({
         type: 'message.received',
         actor: 'customer',

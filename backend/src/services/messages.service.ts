@@ -52,7 +52,7 @@ export function createMessagesService(infra: Infrastructure, jobs: JobEngine, co
         messageId = randomUUID();
         await manager.getRepository(MessageEntity).insert({ id: messageId, tenantId: principal.tenantId, conversationId: conversation.id, author: 'agent', agentId, channel: command.channel, body, externalMessageId: command.externalMessageId ?? null, deliveryStatus: 'delivered', createdAt: now });
       }
-      await manager.getRepository(ConversationEntity).update({ id: conversation.id, tenantId: principal.tenantId }, { lastAgentMessageAt: now, updatedAt: now, version: conversation.version + 1 });
+      await manager.getRepository(ConversationEntity).update({ id: conversation.id, tenantId: principal.tenantId }, { lastAgentMessageAt: now, updatedAt: now, version: () => 'version + 1' });
       await uow.record({ type: 'message.sent', actor: principal.actor, conversationId: conversation.id, leadId: conversation.leadId, after: { messageId, author: 'agent', agentId, channel: command.channel, body, via: deliver ? 'baton' : 'helpdesk', autoTakeover: decision.changed } });
       return { status: 'accepted' as const, messageId, autoTakeover: decision.changed };
     });

@@ -25,7 +25,9 @@ export function createSettingsService(infra: Infrastructure, jobs: JobEngine) {
       if (!conversation.takenOverAt) continue;
       const next = autoReleaseAt(settings.businessHours, conversation.takenOverAt, settings.afterHoursReleaseMinutes);
       if (conversation.autoReleaseAt?.getTime() === next.getTime()) continue;
-      await uow.manager.getRepository(ConversationEntity).update({ id: conversation.id, tenantId }, { autoReleaseAt: next, version: conversation.version + 1, updatedAt: uow.now });
+      // Conditional on the version read: a takeover released or changed meanwhile is left alone.
+      const updated = await uow.manager.getRepository(ConversationEntity).update({ id: conversation.id, tenantId, version: conversation.version }, { autoReleaseAt: next, version: conversation.version + 1, updatedAt: uow.now });
+      if (!updated.affected) continue;
       await jobs.cancelByRef(refs.autoRelease(conversation.id), uow.manager);
       const job = await jobs.scheduleInTransaction(uow.manager, AUTO_RELEASE_JOB, next, {
         dueAt: next.toISOString(),
