@@ -101,6 +101,8 @@ export function createJobEngine(options: JobEngineOptions) {
     defaultLockLifetime: lockLifetimeMs,
   });
   let running = false;
+  /** Handlers running in this process now (graceful stop waits for them). */
+  let inFlight = 0;
   agenda.on('error', (error: Error) => (running ? log.warn({ err: error }, 'job engine error') : log.debug({ err: error }, 'job engine error while stopping')));
 
   // Agenda never refills its queue when a job finishes; wake it ourselves so throughput is not
@@ -136,12 +138,15 @@ export function createJobEngine(options: JobEngineOptions) {
           const lateSeconds = (Date.now() - Date.parse(parsed.data.dueAt)) / 1000;
           if (Number.isFinite(lateSeconds)) options.metrics?.jobLateness.observe({ job: definition.name }, Math.max(0, lateSeconds));
           const jobLockLifetimeMs = definition.lockLifetimeMs ?? lockLifetimeMs;
+          inFlight += 1;
           try {
             await withDeadline(definition.handle(parsed.data, job as Job<T>), deadlineOf(job, jobLockLifetimeMs), definition.name, jobLockLifetimeMs);
           } catch (error) {
             options.metrics?.jobFailures.inc({ job: definition.name, reason: error instanceof JobTimeoutError ? 'timeout' : 'handler' });
             log.warn({ err: error, job: definition.name, jobId: String(job.attrs._id), attempt: (job.attrs.failCount ?? 0) + 1 }, 'job failed');
             throw error;
+          } finally {
+            inFlight -= 1;
           }
         },
         {
@@ -172,12 +177,17 @@ export function createJobEngine(options: JobEngineOptions) {
       await agenda.start();
     },
 
-    /** Waits for running jobs (up to `timeoutMs`), then releases this process's claims. */
+    /**
+     * Stops taking jobs and unlocks those claimed but not started (so other processes run them at
+     * once), waits up to `timeoutMs` for running handlers, then releases buffered claims.
+     */
     async stop(timeoutMs = 10_000): Promise<void> {
       if (!running) return;
       running = false;
-      const result = await agenda.drain(timeoutMs).catch((error: unknown) => ({ timedOut: true, error }));
-      if ((result as { timedOut?: boolean }).timedOut) log.warn({ result }, 'job engine drain timed out; unfinished jobs will run again after their lock lifetime');
+      await agenda.stop();
+      const deadline = Date.now() + timeoutMs;
+      while (inFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+      if (inFlight > 0) log.warn({ inFlight }, 'job engine stopped with handlers still running; they run again after their lock lifetime');
       await repository.disconnect();
     },
 
