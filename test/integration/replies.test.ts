@@ -7,6 +7,11 @@ import { signBody } from '../../backend/src/http/webhook-signature.js';
 import { refs } from '../../backend/src/jobs/definitions/job-names.js';
 import type { CreatedTenant } from '../../backend/src/services/tenants.service.js';
 import { startTestBackend, type TestBackend } from '../support/in-process-server.js';
+import { createServices } from '../../backend/src/services/index.js';
+import { outboxConnector } from '../../backend/src/connectors/outbox.connector.js';
+import { ruleBasedResponder } from '../../backend/src/ai/rule-based-responder.js';
+import type { Connector } from '../../backend/src/connectors/connector.js';
+import type { Principal } from '../../backend/src/auth/principal.js';
 import { createTestClient, expectTrpcError, type TestClient } from '../support/trpc-client.js';
 
 let backend: TestBackend;
@@ -207,5 +212,56 @@ describe('takeover and the safety rail', () => {
     const view = await sam.conversations.get.query({ id: conversationId });
     expect(view.takeover).toMatchObject({ holder: { agentId: samId }, source: 'auto_sms' });
     expect((await messagesOf(conversationId)).at(-1)).toBe('agent: Sam here, by phone app');
+  });
+});
+
+describe('delivery failures', () => {
+  /** Services wired to a gateway that fails the first `failures` deliveries. */
+  function servicesWithFlakyGateway(failures: number, maxAttempts: number) {
+    let calls = 0;
+    const connector: Connector = {
+      name: 'flaky',
+      async deliver(manager, message, now) {
+        calls += 1;
+        if (calls <= failures) throw new Error(`gateway timeout (call ${calls})`);
+        return outboxConnector.deliver(manager, message, now);
+      },
+    };
+    const { infra } = backend.server.services;
+    return createServices(infra, { batonEnv: 'development', jwt: { issuer: null, audience: null, jwksUrl: null, groupsClaim: 'cognito:groups' } }, backend.server.jobs, {
+      connector,
+      drafter: ruleBasedResponder,
+      delivery: { maxAttempts, retryDelayMs: () => 300 },
+    });
+  }
+  const samPrincipal = (): Principal => ({ tenantId: acme.tenant.id, tenantSlug: 'acme', via: 'api_key', agentId: samId, apiKeyId: null, role: 'agent', groups: [], displayName: 'Sam', actor: `agent:${samId}` });
+
+  it('retries a failed delivery with backoff (by its job) and sends it once', async () => {
+    await setCadence(true, 600, 600);
+    const { conversationId } = await customerWrites(`t-${randomUUID()}`);
+    const reply = await pendingReply(conversationId);
+    const flaky = servicesWithFlakyGateway(1, 3);
+    const afterFailure = await flaky.replies.sendNow(samPrincipal(), reply.id);
+    expect(afterFailure).toMatchObject({ status: 'pending', attempts: 1, lastError: 'gateway timeout (call 1)' });
+    expect(Date.parse(afterFailure.dueAt)).toBeGreaterThan(Date.now() - 1000);
+    // The re-armed send job (run by the backend's own engine) delivers it.
+    const messages = await waitFor(() => messagesOf(conversationId), (list) => list.length === 2, 'the retried delivery');
+    expect(messages.filter((line) => line.startsWith('ai:'))).toHaveLength(1);
+    const types = (await timeline(conversationId)).events.map((event) => event.type);
+    expect(types).toContain('reply.retry_scheduled');
+    expect(types.filter((type) => type === 'reply.sent')).toHaveLength(1);
+  });
+
+  it('marks the reply failed after the last attempt and shows it on the banner; nothing is dropped silently', async () => {
+    await setCadence(true, 600, 600);
+    const { conversationId } = await customerWrites(`t-${randomUUID()}`);
+    const reply = await pendingReply(conversationId);
+    const failed = await servicesWithFlakyGateway(5, 1).replies.sendNow(samPrincipal(), reply.id);
+    expect(failed).toMatchObject({ status: 'failed', attempts: 1, lastError: 'gateway timeout (call 1)' });
+    const view = await sam.conversations.get.query({ id: conversationId });
+    expect(view.pendingReply).toBeNull();
+    expect(view.failedReply).toMatchObject({ id: reply.id, error: 'gateway timeout (call 1)' });
+    expect((await timeline(conversationId)).events.map((event) => event.type)).toContain('reply.failed');
+    expect((await messagesOf(conversationId)).filter((line) => line.startsWith('ai:'))).toEqual([]);
   });
 });

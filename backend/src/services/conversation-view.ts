@@ -6,11 +6,14 @@ import type { TenantSettings } from '../../../shared/settings.js';
 import { formatResumeWarning, isInWarningPeriod } from '../domain/business-hours.js';
 
 export async function conversationView(manager: EntityManager, conversation: ConversationRow, settings: TenantSettings, now: Date) {
-  const [lead, holder, pendingReply] = await Promise.all([
+  const [lead, holder, pendingReply, failedReply] = await Promise.all([
     manager.getRepository(LeadEntity).findOneBy({ id: conversation.leadId, tenantId: conversation.tenantId }),
     conversation.heldByAgentId ? manager.getRepository(AgentEntity).findOneBy({ id: conversation.heldByAgentId, tenantId: conversation.tenantId }) : null,
     manager.getRepository(ScheduledReplyEntity).findOne({ where: { conversationId: conversation.id, tenantId: conversation.tenantId, status: 'pending' }, order: { dueAt: 'ASC' } }),
+    manager.getRepository(ScheduledReplyEntity).findOne({ where: { conversationId: conversation.id, tenantId: conversation.tenantId, status: 'failed' }, order: { updatedAt: 'DESC' } }),
   ]);
+  // A failed delivery stays on the banner until the customer writes again (SPEC §7: never dropped silently).
+  const showFailed = failedReply && (!conversation.lastCustomerMessageAt || failedReply.createdAt >= conversation.lastCustomerMessageAt);
   const takenOver = conversation.takeoverSource !== null;
   const zone = settings.businessHours.timeZone;
   return {
@@ -30,6 +33,7 @@ export async function conversationView(manager: EntityManager, conversation: Con
         }
       : null,
     pendingReply: pendingReply ? { id: pendingReply.id, body: pendingReply.body, channel: pendingReply.channel, dueAt: pendingReply.dueAt.toISOString() } : null,
+    failedReply: showFailed ? { id: failedReply.id, body: failedReply.body, error: failedReply.lastError, attempts: failedReply.attempts, failedAt: failedReply.updatedAt.toISOString() } : null,
     lastCustomerMessageAt: conversation.lastCustomerMessageAt?.toISOString() ?? null,
     lastAgentMessageAt: conversation.lastAgentMessageAt?.toISOString() ?? null,
     timeZone: zone,

@@ -10,7 +10,7 @@ import type { JobEngine } from '../jobs/job-engine.js';
 import { createConversationsService } from './conversations.service.js';
 import { createInboundService } from './inbound.service.js';
 import { createSettingsService } from './settings.service.js';
-import { createRepliesService } from './replies.service.js';
+import { createRepliesService, type DeliveryPolicy } from './replies.service.js';
 import { createMessagesService } from './messages.service.js';
 import { createDraftingService } from './drafting.service.js';
 import type { Connector } from '../connectors/connector.js';
@@ -24,6 +24,7 @@ export interface ConversationAdapters {
   connector: Connector;
   drafter: Drafter;
   random?: RandomSource;
+  delivery?: DeliveryPolicy;
 }
 
 export function createServices(infra: Infrastructure, auth: AuthSettings, jobs: JobEngine, adapters: ConversationAdapters = { connector: outboxConnector, drafter: ruleBasedResponder }) {
@@ -40,7 +41,7 @@ export function createServices(infra: Infrastructure, auth: AuthSettings, jobs: 
     inbound: createInboundService(infra, jobs),
     conversations: createConversationsService(infra, jobs),
     settings: createSettingsService(infra, jobs),
-    replies: createRepliesService(infra, jobs, adapters.connector),
+    replies: createRepliesService(infra, jobs, adapters.connector, adapters.delivery),
     messages: createMessagesService(infra, jobs, adapters.connector),
     drafting: createDraftingService(infra, jobs, adapters.drafter, adapters.random),
   };

@@ -12,8 +12,13 @@ import { applyReplyDecision } from './reply-effects.js';
 import { takeoverStateOf } from './takeover-effects.js';
 import { withTransaction, type Infrastructure, type UnitOfWork } from './unit-of-work.js';
 
-const MAX_DELIVERY_ATTEMPTS = 5;
-const retryDelayMs = (attempt: number) => Math.min(2 ** attempt * 1000, 60_000);
+/** Delivery retries (SPEC §7): attempts in all, and the backoff before attempt n + 1. */
+export interface DeliveryPolicy {
+  maxAttempts: number;
+  retryDelayMs(attempt: number): number;
+}
+
+export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = { maxAttempts: 5, retryDelayMs: (attempt) => Math.min(2 ** attempt * 1000, 60_000) };
 
 const replyDto = (reply: ScheduledReplyRow) => ({
   id: reply.id,
@@ -29,7 +34,7 @@ const replyDto = (reply: ScheduledReplyRow) => ({
 });
 export type ReplyDto = ReturnType<typeof replyDto>;
 
-export function createRepliesService(infra: Infrastructure, jobs: JobEngine, connector: Connector) {
+export function createRepliesService(infra: Infrastructure, jobs: JobEngine, connector: Connector, delivery: DeliveryPolicy = DEFAULT_DELIVERY_POLICY) {
   async function findReply(uow: UnitOfWork, tenantId: string, id: string): Promise<ScheduledReplyRow> {
     const reply = await uow.manager.getRepository(ScheduledReplyEntity).findOneBy({ id, tenantId });
     if (!reply) throw new DomainError('NOT_FOUND', 'Reply not found', 'id');
@@ -81,7 +86,7 @@ export function createRepliesService(infra: Infrastructure, jobs: JobEngine, con
       const { reply } = await lockReply(uow, tenantId, replyId);
       if (reply.status !== 'pending') return;
       const attempts = reply.attempts + 1;
-      const retryAt = attempts < MAX_DELIVERY_ATTEMPTS ? new Date(uow.now.getTime() + retryDelayMs(attempts)) : null;
+      const retryAt = attempts < delivery.maxAttempts ? new Date(uow.now.getTime() + delivery.retryDelayMs(attempts)) : null;
       // The claim rolled back with the failed delivery: apply claim and failure as one step.
       const failed = decideDeliveryFailed({ ...reply, status: 'sending' }, { error: message, retryAt }, uow.now);
       await applyReplyDecision(uow, jobs, reply, { ...failed, transition: { from: 'pending', to: failed.next.status } }, { actor: 'system', conflictIsError: false });
