@@ -10,6 +10,22 @@ const wholeNumber = (field: string, min: number, max: number) =>
     .min(min, { error: `${field} must be at least ${min}` })
     .max(max, { error: `${field} must be at most ${max}` });
 
+/** AI drafting (SPEC §7): the built-in responder, or an OpenAI-compatible chat-completions endpoint. */
+export const ZAiSettings = z
+  .object({
+    provider: z.enum(['built_in', 'openai_compatible'], { error: 'provider must be "built_in" or "openai_compatible"' }).default('built_in'),
+    url: z.url({ protocol: /^https?$/, error: 'url must be an http(s) URL, e.g. https://api.openai.com/v1' }).max(500).nullable().default(null),
+    model: z.string().trim().min(1, { error: 'model is required' }).max(100).nullable().default(null),
+    /** Stored server-side; never returned (settings.get says only whether one is set). */
+    apiKey: z.string().min(1).max(500).nullable().default(null),
+  })
+  .superRefine((ai, ctx) => {
+    if (ai.provider !== 'openai_compatible') return;
+    if (!ai.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'url is required for an OpenAI-compatible endpoint' });
+    if (!ai.model) ctx.addIssue({ code: 'custom', path: ['model'], message: 'model is required for an OpenAI-compatible endpoint' });
+  });
+export type AiSettings = z.infer<typeof ZAiSettings>;
+
 /** The stored settings document; absent keys take the defaults. */
 export const ZTenantSettings = z.object({
   /** Weekly windows, closures and the tenant's IANA time zone (SPEC §2.4). */
@@ -21,6 +37,7 @@ export const ZTenantSettings = z.object({
   hipaaMode: z.boolean({ error: 'hipaaMode must be true or false' }).default(false),
   slaResponseMinutes: wholeNumber('slaResponseMinutes', 1, 7 * 24 * 60).default(30),
   reEscalationCoalesceSeconds: wholeNumber('reEscalationCoalesceSeconds', 0, 24 * 3600).default(60),
+  ai: ZAiSettings.default({ provider: 'built_in', url: null, model: null, apiKey: null }),
 });
 export type TenantSettings = z.infer<typeof ZTenantSettings>;
 
@@ -34,7 +51,24 @@ export const ZSettingsUpdate = z.object({
   hipaaMode: z.boolean().optional(),
   slaResponseMinutes: ZTenantSettings.shape.slaResponseMinutes.unwrap().optional(),
   reEscalationCoalesceSeconds: ZTenantSettings.shape.reEscalationCoalesceSeconds.unwrap().optional(),
+  /** `apiKey` absent: keep the stored key; null: remove it. */
+  ai: z
+    .object({
+      provider: z.enum(['built_in', 'openai_compatible'], { error: 'provider must be "built_in" or "openai_compatible"' }),
+      url: z.url({ protocol: /^https?$/, error: 'url must be an http(s) URL, e.g. https://api.openai.com/v1' }).max(500).nullable().optional(),
+      model: z.string().trim().min(1, { error: 'model is required' }).max(100).nullable().optional(),
+      apiKey: z.string().min(1, { error: 'apiKey must not be empty (send null to remove it)' }).max(500).nullable().optional(),
+    })
+    .optional(),
 });
+
+/** What settings.get returns: the AI key replaced by whether one is set. */
+export type PublicTenantSettings = Omit<TenantSettings, 'ai'> & { ai: Omit<AiSettings, 'apiKey'> & { hasApiKey: boolean } };
+
+export function publicSettings(settings: TenantSettings): PublicTenantSettings {
+  const { apiKey, ...ai } = settings.ai;
+  return { ...settings, ai: { ...ai, hasApiKey: apiKey !== null } };
+}
 export type SettingsUpdate = z.infer<typeof ZSettingsUpdate>;
 
 export const DEFAULT_TENANT_SETTINGS: TenantSettings = ZTenantSettings.parse({});

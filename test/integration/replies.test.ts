@@ -265,3 +265,40 @@ describe('delivery failures', () => {
     expect((await messagesOf(conversationId)).filter((line) => line.startsWith('ai:'))).toEqual([]);
   });
 });
+
+describe('AI drafting through an OpenAI-compatible endpoint', () => {
+  it('uses the configured URL, model and key; the key is never returned', async () => {
+    const http = await import('node:http');
+    const requests: { authorization?: string; body: { model: string; messages: { role: string; content: string }[] } }[] = [];
+    const server = http.createServer((req, res) => {
+      let raw = '';
+      req.on('data', (chunk) => (raw += chunk));
+      req.on('end', () => {
+        requests.push({ authorization: req.headers.authorization, body: JSON.parse(raw) });
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ choices: [{ message: { role: 'assistant', content: 'Hello from the model' } }] }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/v1`;
+    try {
+      await setCadence(false);
+      expect(await expectTrpcError(admin.settings.update.mutate({ ai: { provider: 'openai_compatible' } }))).toMatchObject({ code: 'BAD_REQUEST', field: 'ai.url' });
+      const saved = await admin.settings.update.mutate({ ai: { provider: 'openai_compatible', url, model: 'tiny-model', apiKey: 'sk-test-secret' } });
+      expect(saved.ai).toEqual({ provider: 'openai_compatible', url, model: 'tiny-model', hasApiKey: true });
+      expect(JSON.stringify(await sam.settings.get.query())).not.toContain('sk-test-secret');
+      const { conversationId } = await customerWrites(`t-${randomUUID()}`, 'Can you help?');
+      const messages = await waitFor(() => messagesOf(conversationId), (list) => list.length === 2, 'the model reply');
+      expect(messages[1]).toBe('ai: Hello from the model');
+      expect(requests[0]).toMatchObject({ authorization: 'Bearer sk-test-secret', body: { model: 'tiny-model' } });
+      expect(requests[0]!.body.messages.at(-1)).toEqual({ role: 'user', content: 'Can you help?' });
+      const events = JSON.stringify(await admin.conversations.timeline.query({ id: conversationId }));
+      expect(events).not.toContain('sk-test-secret');
+      const leaked = await backend.server.db.query("SELECT COUNT(*) AS n FROM events WHERE `after` LIKE '%sk-test-secret%' OR `before` LIKE '%sk-test-secret%'");
+      expect(Number(leaked[0].n)).toBe(0);
+    } finally {
+      await admin.settings.update.mutate({ ai: { provider: 'built_in', apiKey: null } });
+      server.close();
+    }
+  });
+});

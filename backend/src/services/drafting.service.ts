@@ -2,6 +2,8 @@
 // or a takeover says no, then holds it for the cadence delay (or sends it at once).
 import { randomUUID } from 'node:crypto';
 import type { Drafter } from '../ai/drafter.js';
+import { createOpenAiCompatibleDrafter } from '../ai/openai-compatible.js';
+import type { AiSettings } from '../../../shared/settings.js';
 import { ConversationEntity, MessageEntity, ScheduledReplyEntity, type ScheduledReplyRow } from '../db/entities/conversation.entities.js';
 import { replyDueAt, type RandomSource } from '../domain/cadence.js';
 import { mayAiReply } from '../domain/safety-rail.js';
@@ -15,7 +17,11 @@ import { withTransaction, type Infrastructure } from './unit-of-work.js';
 
 const THREAD_LENGTH = 20;
 
-export function createDraftingService(infra: Infrastructure, jobs: JobEngine, drafter: Drafter, random: RandomSource = Math.random) {
+export function createDraftingService(infra: Infrastructure, jobs: JobEngine, builtIn: Drafter, random: RandomSource = Math.random) {
+  /** The tenant's configured drafter: an OpenAI-compatible endpoint, or the built-in responder. */
+  const drafterFor = (ai: AiSettings): Drafter =>
+    ai.provider === 'openai_compatible' && ai.url && ai.model ? createOpenAiCompatibleDrafter({ url: ai.url, model: ai.model, apiKey: ai.apiKey }) : builtIn;
+
   /** The rail for this message against the conversation as it is now. */
   const railFor = (conversation: Awaited<ReturnType<typeof lockConversation>>, messageAt: Date) =>
     mayAiReply({ lastCustomerMessageAt: conversation.lastCustomerMessageAt, lastAgentMessageAt: conversation.lastAgentMessageAt, inReplyToMessageAt: messageAt, takeover: takeoverStateOf(conversation) });
@@ -31,6 +37,7 @@ export function createDraftingService(infra: Infrastructure, jobs: JobEngine, dr
       if (await manager.getRepository(ScheduledReplyEntity).existsBy({ tenantId, inReplyToMessageId: messageId })) return null; // a re-run
 
       // Drafting may take seconds (an HTTP call): outside any transaction.
+      const drafter = drafterFor((await readTenantSettings(manager, tenantId)).ai);
       const thread = (await manager.getRepository(MessageEntity).find({ where: { tenantId, conversationId }, order: { createdAt: 'DESC' }, take: THREAD_LENGTH })).reverse();
       const text = (await drafter.draft(thread.map((entry) => ({ author: entry.author, body: entry.body })))).slice(0, REPLY_BODY_MAX_LENGTH[message.channel]);
 

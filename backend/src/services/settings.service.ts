@@ -2,10 +2,11 @@
 // hours or the zone re-computes autoReleaseAt of every active takeover (SPEC §2.4).
 import { IsNull, Not } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
-import { ZTenantSettings, type SettingsUpdate, type TenantSettings } from '../../../shared/settings.js';
+import { ZTenantSettings, publicSettings, type PublicTenantSettings, type SettingsUpdate, type TenantSettings } from '../../../shared/settings.js';
 import { ConversationEntity } from '../db/entities/conversation.entities.js';
 import { SettingsEntity } from '../db/entities/tenancy.entities.js';
 import { autoReleaseAt } from '../domain/business-hours.js';
+import { DomainError } from '../domain/errors.js';
 import { AUTO_RELEASE_JOB, refs } from '../jobs/definitions/job-names.js';
 import type { JobEngine } from '../jobs/job-engine.js';
 import { readTenantSettings } from './tenant-settings.js';
@@ -51,14 +52,21 @@ export function createSettingsService(infra: Infrastructure, jobs: JobEngine) {
   }
 
   return {
-    get: (principal: Principal) => readTenantSettings(infra.db.manager, principal.tenantId),
+    get: async (principal: Principal) => publicSettings(await readTenantSettings(infra.db.manager, principal.tenantId)),
 
-    async update(principal: Principal, patch: SettingsUpdate): Promise<TenantSettings & { rescheduledTakeovers: number }> {
+    async update(principal: Principal, patch: SettingsUpdate): Promise<PublicTenantSettings & { rescheduledTakeovers: number }> {
       return withTransaction(infra, principal.tenantId, async (uow) => {
         const before = await readTenantSettings(uow.manager, principal.tenantId);
-        const after = ZTenantSettings.parse({ ...before, ...Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) });
+        const { ai: aiPatch, ...rest } = patch;
+        const ai = aiPatch ? { ...before.ai, ...Object.fromEntries(Object.entries(aiPatch).filter(([, value]) => value !== undefined)) } : before.ai;
+        const parsed = ZTenantSettings.safeParse({ ...before, ...Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)), ai });
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0]!;
+          throw new DomainError('BAD_REQUEST', issue.message, issue.path.join('.'));
+        }
+        const after = parsed.data;
         const changedKeys = (Object.keys(after) as (keyof TenantSettings)[]).filter((key) => !sameJson(before[key], after[key]));
-        if (changedKeys.length === 0) return { ...after, rescheduledTakeovers: 0 };
+        if (changedKeys.length === 0) return { ...publicSettings(after), rescheduledTakeovers: 0 };
         const repository = uow.manager.getRepository(SettingsEntity);
         const row = await repository.findOneBy({ tenantId: principal.tenantId });
         if (row) await repository.update({ tenantId: principal.tenantId }, { values: after as never, version: row.version + 1, updatedAt: uow.now });
@@ -66,12 +74,13 @@ export function createSettingsService(infra: Infrastructure, jobs: JobEngine) {
         await uow.record({
           type: 'settings.changed',
           actor: principal.actor,
-          before: Object.fromEntries(changedKeys.map((key) => [key, before[key]])),
-          after: Object.fromEntries(changedKeys.map((key) => [key, after[key]])),
+          // The AI key never reaches the timeline.
+          before: Object.fromEntries(changedKeys.map((key) => [key, publicSettings(before)[key]])),
+          after: Object.fromEntries(changedKeys.map((key) => [key, publicSettings(after)[key]])),
         });
         const affectsRelease = changedKeys.includes('businessHours') || changedKeys.includes('afterHoursReleaseMinutes');
         const rescheduledTakeovers = affectsRelease ? await recomputeAutoReleases(uow, principal.tenantId, after) : 0;
-        return { ...after, rescheduledTakeovers };
+        return { ...publicSettings(after), rescheduledTakeovers };
       });
     },
   };
