@@ -62,6 +62,15 @@ describe('API keys', () => {
     expect(error.message).toMatch(/revoked/);
   });
 
+  it('stops accepting an agent key as soon as its agent is deactivated (no stale cached sign-in)', async () => {
+    const admin = client(tenant.apiKey);
+    const agent = await admin.agents.create.mutate({ email: 'leaver@acme.test', name: 'Leaver', role: 'agent' });
+    const { key } = await admin.apiKeys.create.mutate({ name: 'leaver', role: 'agent', agentId: agent.id });
+    expect((await client(key).auth.me.query()).agentId).toBe(agent.id);
+    await admin.agents.update.mutate({ id: agent.id, active: false });
+    expect((await expectTrpcError(client(key).auth.me.query())).message).toMatch(/deactivated/);
+  });
+
   it('rejects an unknown key, a malformed header and anonymous calls to agent procedures', async () => {
     expect(await expectTrpcError(client('bk_doesnotexist').auth.me.query())).toMatchObject({ code: 'UNAUTHORIZED', message: 'Unknown API key' });
     expect((await expectTrpcError(client('not-a-token').auth.me.query())).message).toMatch(/neither a Baton API key/);

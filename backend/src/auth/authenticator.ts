@@ -9,6 +9,10 @@ import { API_KEY_PREFIX, hashApiKey } from './api-key-codec.js';
 import { DEV_TOKEN_ISSUER, verifyDevToken } from './dev-token.js';
 import { higherRole, roleFromGroups, type Principal } from './principal.js';
 
+/** How long a resolved credential is reused (saves 2–3 queries per request; bounds revocation lag across processes). */
+const PRINCIPAL_CACHE_MS = 2000;
+const PRINCIPAL_CACHE_SIZE = 5000;
+
 /** `lastUsedAt` of an API key is refreshed at most this often (not on every request). */
 const LAST_USED_REFRESH_MS = 5 * 60_000;
 
@@ -24,6 +28,7 @@ const unauthorized = (message: string) => new DomainError('UNAUTHORIZED', messag
 export class Authenticator {
   private readonly jwks;
   private readonly tenantClaim: string;
+  private readonly recent = new Map<string, { principal: Principal; untilMs: number }>();
 
   constructor(
     private readonly infra: Infrastructure,
@@ -42,6 +47,33 @@ export class Authenticator {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
     if (!match?.[1]) throw unauthorized('Authorization header must be "Bearer <API key or token>"');
     const credential = match[1];
+    const nowMs = this.infra.clock.now().getTime();
+    const cached = this.recent.get(credential);
+    if (cached && cached.untilMs > nowMs) return cached.principal;
+    const principal = await this.resolve(credential);
+    this.remember(credential, principal, nowMs);
+    return principal;
+  }
+
+  /**
+   * Forgets every cached principal (a key revoked or an agent changed in this process). Other
+   * processes notice within PRINCIPAL_CACHE_MS.
+   */
+  invalidateAll(): void {
+    this.recent.clear();
+  }
+
+  private remember(credential: string, principal: Principal, nowMs: number): void {
+    let untilMs = nowMs + PRINCIPAL_CACHE_MS;
+    if (!credential.startsWith(API_KEY_PREFIX)) {
+      const expiresAt = decodeJwt(credential).exp;
+      if (expiresAt) untilMs = Math.min(untilMs, expiresAt * 1000);
+    }
+    if (this.recent.size >= PRINCIPAL_CACHE_SIZE) this.recent.delete(this.recent.keys().next().value!);
+    this.recent.set(credential, { principal, untilMs });
+  }
+
+  private async resolve(credential: string): Promise<Principal> {
     if (credential.startsWith(API_KEY_PREFIX)) return this.fromApiKey(credential);
     let issuer: string | undefined;
     try {

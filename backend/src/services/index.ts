@@ -28,13 +28,15 @@ export interface ConversationAdapters {
 }
 
 export function createServices(infra: Infrastructure, auth: AuthSettings, jobs: JobEngine, adapters: ConversationAdapters = { connector: outboxConnector, drafter: ruleBasedResponder }) {
+  const authenticator = new Authenticator(infra, auth);
+  const credentialsChanged = () => authenticator.invalidateAll();
   return {
     infra,
-    authenticator: new Authenticator(infra, auth),
+    authenticator,
     tenants: createTenantsService(infra),
-    agents: createAgentsService(infra),
+    agents: createAgentsService(infra, credentialsChanged),
     teams: createTeamsService(infra),
-    apiKeys: createApiKeysService(infra),
+    apiKeys: createApiKeysService(infra, credentialsChanged),
     webhookSecret: createWebhookSecretService(infra),
     events: createEventsService(infra),
     jobs,
