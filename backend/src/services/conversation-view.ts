@@ -1,17 +1,20 @@
 // conversations.get: everything a banner needs in one answer (SPEC §2.5, §3.3), plus serverNow.
-import type { EntityManager } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import { LeadEntity, ScheduledReplyEntity, type ConversationRow } from '../db/entities/conversation.entities.js';
 import { AgentEntity } from '../db/entities/tenancy.entities.js';
 import type { TenantSettings } from '../../../shared/settings.js';
 import { formatResumeWarning, isInWarningPeriod } from '../domain/business-hours.js';
 
-export async function conversationView(manager: EntityManager, conversation: ConversationRow, settings: TenantSettings, now: Date) {
-  const [lead, holder, pendingReply, failedReply] = await Promise.all([
+/** `knownHolder`: the caller when they hold it (saves a query on takeover). */
+export async function conversationView(manager: EntityManager, conversation: ConversationRow, settings: TenantSettings, now: Date, knownHolder?: { id: string; name: string }) {
+  const [lead, holder, openReplies] = await Promise.all([
     manager.getRepository(LeadEntity).findOneBy({ id: conversation.leadId, tenantId: conversation.tenantId }),
-    conversation.heldByAgentId ? manager.getRepository(AgentEntity).findOneBy({ id: conversation.heldByAgentId, tenantId: conversation.tenantId }) : null,
-    manager.getRepository(ScheduledReplyEntity).findOne({ where: { conversationId: conversation.id, tenantId: conversation.tenantId, status: 'pending' }, order: { dueAt: 'ASC' } }),
-    manager.getRepository(ScheduledReplyEntity).findOne({ where: { conversationId: conversation.id, tenantId: conversation.tenantId, status: 'failed' }, order: { updatedAt: 'DESC' } }),
+    !conversation.heldByAgentId ? null : knownHolder?.id === conversation.heldByAgentId ? knownHolder : manager.getRepository(AgentEntity).findOneBy({ id: conversation.heldByAgentId, tenantId: conversation.tenantId }),
+    // Pending and failed replies in one read (few per conversation).
+    manager.getRepository(ScheduledReplyEntity).find({ where: { conversationId: conversation.id, tenantId: conversation.tenantId, status: In(['pending', 'failed']) }, order: { updatedAt: 'DESC' }, take: 20 }),
   ]);
+  const pendingReply = openReplies.filter((reply) => reply.status === 'pending').sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())[0] ?? null;
+  const failedReply = openReplies.find((reply) => reply.status === 'failed') ?? null;
   // A failed delivery stays on the banner until the customer writes again (SPEC §7: never dropped silently).
   const showFailed = failedReply && (!conversation.lastCustomerMessageAt || failedReply.createdAt >= conversation.lastCustomerMessageAt);
   const takenOver = conversation.takeoverSource !== null;

@@ -74,7 +74,7 @@ export function createConversationsService(infra: Infrastructure, jobs: JobEngin
     /** SPEC §2.1: pending AI replies are cancelled in the same transaction; idempotent; transfers. */
     async takeOver(principal: Principal, command: TakeOverCommand): Promise<ConversationView> {
       const agentId = await actingAgentId(principal, command.agentId);
-      await withTransaction(infra, principal.tenantId, async (uow) => {
+      return withTransaction(infra, principal.tenantId, async (uow) => {
         const conversation = await lockConversation(uow.manager, principal.tenantId, command.id);
         const settings = await readTenantSettings(uow.manager, principal.tenantId);
         const decision = decideTakeOver(
@@ -82,19 +82,20 @@ export function createConversationsService(infra: Infrastructure, jobs: JobEngin
           { agentId, source: command.source ?? 'manual', autoReleaseAt: autoReleaseAt(settings.businessHours, uow.now, settings.afterHoursReleaseMinutes) },
           uow.now,
         );
-        await applyTakeoverDecision(uow, jobs, conversation, decision, principal.actor);
+        const after = await applyTakeoverDecision(uow, jobs, conversation, decision, principal.actor);
+        const knownHolder = principal.agentId === agentId ? { id: agentId, name: principal.displayName } : undefined;
+        return conversationView(uow.manager, after, settings, uow.now, knownHolder);
       });
-      return view(principal.tenantId, command.id);
     },
 
     /** SPEC §2.3: idempotent; sends nothing by itself (the AI waits for the next customer message). */
     async release(principal: Principal, command: { id: string; source?: 'manual' | 'popup' | 'api' }): Promise<ConversationView> {
-      await withTransaction(infra, principal.tenantId, async (uow) => {
+      return withTransaction(infra, principal.tenantId, async (uow) => {
         const conversation = await lockConversation(uow.manager, principal.tenantId, command.id);
         const decision = decideRelease(takeoverStateOf(conversation), { source: command.source ?? 'manual' }, uow.now);
-        await applyTakeoverDecision(uow, jobs, conversation, decision, principal.actor);
+        const after = await applyTakeoverDecision(uow, jobs, conversation, decision, principal.actor);
+        return conversationView(uow.manager, after, await readTenantSettings(uow.manager, principal.tenantId), uow.now);
       });
-      return view(principal.tenantId, command.id);
     },
 
     /** The auto-release job: releases only the takeover it was armed for, once it is due. */
