@@ -149,6 +149,19 @@ describe('takeover and the safety rail', () => {
     expect(messages.at(-1)).toMatch(/^ai: We are open/);
   });
 
+  it('never answers a customer message older than the last takeover or release, even from a draft already under way', async () => {
+    const thread = `t-${randomUUID()}`;
+    const first = await customerWrites(thread, 'hello');
+    await waitFor(() => messagesOf(first.conversationId), (list) => list.length === 2, 'the first AI reply');
+    await sam.conversations.takeOver.mutate({ id: first.conversationId });
+    const whileHeld = await customerWrites(thread, 'anyone?');
+    await sam.conversations.release.mutate({ id: first.conversationId });
+    // A draft of the message that arrived while a human held the conversation, finishing after the release.
+    const late = await backend.server.services.drafting.draftReply({ dueAt: new Date().toISOString(), ref: 'test', tenantId: acme.tenant.id, conversationId: first.conversationId, messageId: whileHeld.messageId });
+    expect(late).toBeNull();
+    expect(await repliesTo(whileHeld.messageId)).toEqual([]);
+  });
+
   it('a manual SMS takes over before it is delivered; a manual email does not unless autoTakeoverOnEmail', async () => {
     await setCadence(true, 600, 600);
     const { conversationId } = await customerWrites(`t-${randomUUID()}`);

@@ -8,6 +8,7 @@ import { EventEntity } from './entities/event.entity.js';
 import { AgentEntity, ApiKeyEntity, InstanceSecretEntity, SettingsEntity, TeamEntity, TeamMemberEntity, TenantEntity } from './entities/tenancy.entities.js';
 import { InitialSchema1764115200000 } from './migrations/1764115200000-InitialSchema.js';
 import { Jobs1764201600000 } from './migrations/1764201600000-Jobs.js';
+import { HumanControl1764288000000 } from './migrations/1764288000000-HumanControl.js';
 
 export const ENTITIES = [
   TenantEntity,
@@ -29,7 +30,7 @@ export const ENTITIES = [
 ];
 
 /** Migrations in order; listed explicitly so tsx, vitest and a bundler all find them. */
-export const MIGRATIONS = [InitialSchema1764115200000, Jobs1764201600000];
+export const MIGRATIONS = [InitialSchema1764115200000, Jobs1764201600000, HumanControl1764288000000];
 
 export type DatabaseDialect = 'mysql' | 'sqlite';
 

@@ -75,6 +75,7 @@ export async function findOrCreateConversation(
     autoReleaseAt: null,
     lastCustomerMessageAt: null,
     lastAgentMessageAt: null,
+    lastHumanControlAt: null,
     version: 1,
     createdAt: now,
     updatedAt: now,

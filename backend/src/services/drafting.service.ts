@@ -11,7 +11,7 @@ import { REPLY_BODY_MAX_LENGTH } from '../domain/scheduled-reply.js';
 import { REPLY_SEND_JOB, refs, type AiDraftPayload } from '../jobs/definitions/job-names.js';
 import type { JobEngine } from '../jobs/job-engine.js';
 import { lockConversation } from './conversation-store.js';
-import { takeoverStateOf } from './takeover-effects.js';
+import { lastHumanActivityAt, takeoverStateOf } from './takeover-effects.js';
 import { readTenantSettings } from './tenant-settings.js';
 import { withTransaction, type Infrastructure } from './unit-of-work.js';
 
@@ -24,7 +24,7 @@ export function createDraftingService(infra: Infrastructure, jobs: JobEngine, bu
 
   /** The rail for this message against the conversation as it is now. */
   const railFor = (conversation: Awaited<ReturnType<typeof lockConversation>>, messageAt: Date) =>
-    mayAiReply({ lastCustomerMessageAt: conversation.lastCustomerMessageAt, lastAgentMessageAt: conversation.lastAgentMessageAt, inReplyToMessageAt: messageAt, takeover: takeoverStateOf(conversation) });
+    mayAiReply({ lastCustomerMessageAt: conversation.lastCustomerMessageAt, lastAgentMessageAt: lastHumanActivityAt(conversation), inReplyToMessageAt: messageAt, takeover: takeoverStateOf(conversation) });
 
   return {
     /** Returns the scheduled reply, or null when the AI must stay quiet (or already answered). */

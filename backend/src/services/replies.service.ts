@@ -9,7 +9,7 @@ import { decideCancel, decideClaimDue, decideDelivered, decideDeliveryFailed, de
 import type { ReplySendPayload } from '../jobs/definitions/job-names.js';
 import type { JobEngine } from '../jobs/job-engine.js';
 import { applyReplyDecision } from './reply-effects.js';
-import { takeoverStateOf } from './takeover-effects.js';
+import { lastHumanActivityAt, takeoverStateOf } from './takeover-effects.js';
 import { withTransaction, type Infrastructure, type UnitOfWork } from './unit-of-work.js';
 
 /** Delivery retries (SPEC §7): attempts in all, and the backoff before attempt n + 1. */
@@ -115,7 +115,7 @@ export function createRepliesService(infra: Infrastructure, jobs: JobEngine, con
         const answered = await uow.manager.getRepository(MessageEntity).findOneBy({ id: reply.inReplyToMessageId, tenantId: payload.tenantId });
         const rail = {
           lastCustomerMessageAt: conversation.lastCustomerMessageAt,
-          lastAgentMessageAt: conversation.lastAgentMessageAt,
+          lastAgentMessageAt: lastHumanActivityAt(conversation),
           inReplyToMessageAt: answered?.createdAt ?? null,
           takeover: takeoverStateOf(conversation),
         };

@@ -40,7 +40,7 @@ export async function applyTakeoverDecision(
     .getRepository(ConversationEntity)
     .createQueryBuilder()
     .update()
-    .set({ heldByAgentId: next.heldByAgentId, takeoverSource: next.source, takenOverAt: next.takenOverAt, autoReleaseAt: next.autoReleaseAt, version: conversation.version + 1, updatedAt: now })
+    .set({ heldByAgentId: next.heldByAgentId, takeoverSource: next.source, takenOverAt: next.takenOverAt, autoReleaseAt: next.autoReleaseAt, lastHumanControlAt: now, version: conversation.version + 1, updatedAt: now })
     .where('id = :id AND tenant_id = :tenantId AND version = :version', { id: conversation.id, tenantId: conversation.tenantId, version: conversation.version })
     .execute();
   if (!updated.affected) throw new DomainError('CONFLICT', 'The conversation changed at the same moment; please try again');
@@ -84,5 +84,14 @@ export async function applyTakeoverDecision(
         break;
     }
   }
-  return { ...conversation, heldByAgentId: next.heldByAgentId, takeoverSource: next.source, takenOverAt: next.takenOverAt, autoReleaseAt: next.autoReleaseAt, version: conversation.version + 1, updatedAt: now };
+  return { ...conversation, heldByAgentId: next.heldByAgentId, takeoverSource: next.source, takenOverAt: next.takenOverAt, autoReleaseAt: next.autoReleaseAt, lastHumanControlAt: now, version: conversation.version + 1, updatedAt: now };
+}
+
+/**
+ * The safety rail's "last human" instant: the newest agent message, takeover or release. A customer
+ * message older than that is never answered by the AI (SPEC §2.3, §4).
+ */
+export function lastHumanActivityAt(conversation: ConversationRow): Date | null {
+  const times = [conversation.lastAgentMessageAt, conversation.lastHumanControlAt].filter((time): time is Date => time !== null);
+  return times.length ? new Date(Math.max(...times.map((time) => time.getTime()))) : null;
 }

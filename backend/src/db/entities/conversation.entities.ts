@@ -61,6 +61,8 @@ export interface ConversationRow {
   lastCustomerMessageAt: Date | null;
   /** Newest human (agent) message; null: no agent has written (safety rail, SPEC §4). */
   lastAgentMessageAt: Date | null;
+  /** When a human last took over or released; null: never. AI replies only answer newer messages (SPEC §4). */
+  lastHumanControlAt: Date | null;
   /** Optimistic version, bumped by every state change of the conversation. */
   version: number;
   createdAt: Date;
@@ -81,6 +83,7 @@ export const ConversationEntity = new EntitySchema<ConversationRow>({
     autoReleaseAt: instantColumn('auto_release_at', true),
     lastCustomerMessageAt: instantColumn('last_customer_message_at', true),
     lastAgentMessageAt: instantColumn('last_agent_message_at', true),
+    lastHumanControlAt: instantColumn('last_human_control_at', true),
     version: integerColumn('version'),
     createdAt: instantColumn('created_at'),
     updatedAt: instantColumn('updated_at'),
