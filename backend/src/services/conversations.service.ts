@@ -35,19 +35,20 @@ export function createConversationsService(infra: Infrastructure, jobs: JobEngin
     return agent.id;
   }
 
-  const view = async (tenantId: string, conversationId: string): Promise<ConversationView> => {
+  const view = async (principal: Principal, conversationId: string): Promise<ConversationView> => {
     const manager = infra.db.manager;
-    const conversation = await findConversationOrFail(manager, tenantId, conversationId);
-    return conversationView(manager, conversation, await readTenantSettings(manager, tenantId), infra.clock.now());
+    const [conversation, settings] = await Promise.all([findConversationOrFail(manager, principal.tenantId, conversationId), readTenantSettings(manager, principal.tenantId)]);
+    const self = principal.agentId ? { id: principal.agentId, name: principal.displayName } : undefined;
+    return conversationView(manager, conversation, settings, infra.clock.now(), self);
   };
 
   return {
-    get: (principal: Principal, id: string) => view(principal.tenantId, id),
+    get: (principal: Principal, id: string) => view(principal, id),
 
     async byExternalRef(principal: Principal, input: { connector: string; externalId: string }): Promise<ConversationView> {
       const conversation = await findByExternalRef(infra.db.manager, principal.tenantId, input.connector, input.externalId);
       if (!conversation) throw new DomainError('NOT_FOUND', 'No conversation for this ticket yet', 'externalId');
-      return view(principal.tenantId, conversation.id);
+      return view(principal, conversation.id);
     },
 
     async list(principal: Principal, filter: { takenOver?: boolean; heldByMe?: boolean; limit: number }) {
