@@ -163,6 +163,8 @@ describe('takeover', () => {
       const view = await sam.conversations.takeOver.mutate({ id });
       expect(view.takeover!.autoReleaseAt).toBe(close.toISOString());
       expect(view.takeover!.warning).toMatch(/ UTC$/);
+      // Within the last releaseWarningMinutes (15) the banner emphasises the warning.
+      expect(view.takeover!.warningActive).toBe(true);
       const deadline = close.getTime() + 15_000;
       let current = view;
       while (current.takeover && Date.now() < deadline) {
