@@ -10,14 +10,19 @@ const wholeNumber = (field: string, min: number, max: number) =>
     .min(min, { error: `${field} must be at least ${min}` })
     .max(max, { error: `${field} must be at most ${max}` });
 
+const ZAiProvider = z.enum(['built_in', 'openai_compatible'], { error: 'provider must be "built_in" or "openai_compatible"' });
+const ZAiUrl = z.url({ protocol: /^https?$/, error: 'url must be an http(s) URL, e.g. https://api.openai.com/v1' }).max(500).nullable();
+const ZAiModel = z.string().trim().min(1, { error: 'model is required' }).max(100).nullable();
+const ZAiKey = z.string().min(1, { error: 'apiKey must not be empty (send null to remove it)' }).max(500).nullable();
+
 /** AI drafting (SPEC §7): the built-in responder, or an OpenAI-compatible chat-completions endpoint. */
 export const ZAiSettings = z
   .object({
-    provider: z.enum(['built_in', 'openai_compatible'], { error: 'provider must be "built_in" or "openai_compatible"' }).default('built_in'),
-    url: z.url({ protocol: /^https?$/, error: 'url must be an http(s) URL, e.g. https://api.openai.com/v1' }).max(500).nullable().default(null),
-    model: z.string().trim().min(1, { error: 'model is required' }).max(100).nullable().default(null),
+    provider: ZAiProvider.default('built_in'),
+    url: ZAiUrl.default(null),
+    model: ZAiModel.default(null),
     /** Stored server-side; never returned (settings.get says only whether one is set). */
-    apiKey: z.string().min(1).max(500).nullable().default(null),
+    apiKey: ZAiKey.default(null),
   })
   .superRefine((ai, ctx) => {
     if (ai.provider !== 'openai_compatible') return;
@@ -52,14 +57,7 @@ export const ZSettingsUpdate = z.object({
   slaResponseMinutes: ZTenantSettings.shape.slaResponseMinutes.unwrap().optional(),
   reEscalationCoalesceSeconds: ZTenantSettings.shape.reEscalationCoalesceSeconds.unwrap().optional(),
   /** `apiKey` absent: keep the stored key; null: remove it. */
-  ai: z
-    .object({
-      provider: z.enum(['built_in', 'openai_compatible'], { error: 'provider must be "built_in" or "openai_compatible"' }),
-      url: z.url({ protocol: /^https?$/, error: 'url must be an http(s) URL, e.g. https://api.openai.com/v1' }).max(500).nullable().optional(),
-      model: z.string().trim().min(1, { error: 'model is required' }).max(100).nullable().optional(),
-      apiKey: z.string().min(1, { error: 'apiKey must not be empty (send null to remove it)' }).max(500).nullable().optional(),
-    })
-    .optional(),
+  ai: z.object({ provider: ZAiProvider, url: ZAiUrl.optional(), model: ZAiModel.optional(), apiKey: ZAiKey.optional() }).optional(),
 });
 
 /** What settings.get returns: the AI key replaced by whether one is set. */

@@ -5,6 +5,7 @@ import { ScheduledReplyEntity } from '../../backend/src/db/entities/conversation
 import { signBody } from '../../backend/src/http/webhook-signature.js';
 import { REPLY_SEND_JOB, refs } from '../../backend/src/jobs/definitions/job-names.js';
 import type { CreatedTenant } from '../../backend/src/services/tenants.service.js';
+import { postSignedWebhook } from '../support/signed-webhook.js';
 import { startTestBackend, type TestBackend } from '../support/in-process-server.js';
 import { createTestClient, expectTrpcError, type TestClient } from '../support/trpc-client.js';
 
@@ -36,13 +37,8 @@ afterAll(() => backend?.stop());
 
 let messageCounter = 0;
 async function postInbound(tenant: CreatedTenant, body: Record<string, unknown>, signature?: string) {
-  const raw = JSON.stringify({ tenant: tenant.tenant.slug, connector: 'sms-gateway', channel: 'sms', lead: { phone: '+15550100' }, externalMessageId: `m-${++messageCounter}-${randomUUID()}`, body: 'Hi there', ...body });
-  const response = await fetch(`${backend.server.url}/webhooks/inbound`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-baton-signature': signature ?? signBody(tenant.webhookSecret, raw) },
-    body: raw,
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  const payload = { tenant: tenant.tenant.slug, connector: 'sms-gateway', channel: 'sms', lead: { phone: '+15550100' }, externalMessageId: `m-${++messageCounter}-${randomUUID()}`, body: 'Hi there', ...body };
+  return postSignedWebhook(backend.server.url, '/webhooks/inbound', tenant.webhookSecret, payload, signature);
 }
 
 async function newConversation(): Promise<string> {

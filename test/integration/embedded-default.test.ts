@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { collectEvents } from '../support/event-collector.js';
 import { spawnBackend } from '../support/spawned-backend.js';
 import { createTestClient } from '../support/trpc-client.js';
-import { signBody } from '../../backend/src/http/webhook-signature.js';
+import { postSignedWebhook } from '../support/signed-webhook.js';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-embedded-'));
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
@@ -42,8 +42,7 @@ describe('the embedded default (no DATABASE_URL, no REDIS_URL)', () => {
 
       // The whole conversation flow on SQLite: a signed customer message, the AI's answer, a takeover.
       const webhookSecret = /webhook secret:\s+(whsec_[0-9a-f]{64})/.exec(output)![1]!;
-      const raw = JSON.stringify({ tenant: 'demo', connector: 'demo-inbox', externalConversationId: 'ticket-1', externalMessageId: 'm-1', channel: 'sms', body: 'What are your hours?', lead: { name: 'Casey', phone: '+15550199' } });
-      const inbound = await fetch(`${first.url}/webhooks/inbound`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-baton-signature': signBody(webhookSecret, raw) }, body: raw });
+      const inbound = await postSignedWebhook(first.url, '/webhooks/inbound', webhookSecret, { tenant: 'demo', connector: 'demo-inbox', externalConversationId: 'ticket-1', externalMessageId: 'm-1', channel: 'sms', body: 'What are your hours?', lead: { name: 'Casey', phone: '+15550199' } });
       expect(inbound.status).toBe(202);
       const agent = createTestClient(first.url, devToken);
       const view = await agent.conversations.byExternalRef.query({ connector: 'demo-inbox', externalId: 'ticket-1' });

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScheduledReplyEntity } from '../../backend/src/db/entities/conversation.entities.js';
-import { signBody } from '../../backend/src/http/webhook-signature.js';
+import { postSignedWebhook } from '../support/signed-webhook.js';
 import { refs } from '../../backend/src/jobs/definitions/job-names.js';
 import type { CreatedTenant } from '../../backend/src/services/tenants.service.js';
 import { startTestBackend, type TestBackend } from '../support/in-process-server.js';
@@ -34,10 +34,11 @@ afterAll(() => backend?.stop());
 const setCadence = (enabled: boolean, minDelaySeconds = 30, maxDelaySeconds = 120) => admin.settings.update.mutate({ replyCadence: { enabled, minDelaySeconds, maxDelaySeconds } });
 
 async function customerWrites(thread: string, body = 'What are your opening hours?', channel: 'sms' | 'email' = 'sms') {
-  const raw = JSON.stringify({ tenant: 'acme', connector: 'sms-gateway', externalConversationId: thread, externalMessageId: randomUUID(), lead: { phone: '+15550111', email: 'cus@example.test' }, channel, body });
-  const response = await fetch(`${backend.server.url}/webhooks/inbound`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-baton-signature': signBody(acme.webhookSecret, raw) }, body: raw });
+  const response = await postSignedWebhook(backend.server.url, '/webhooks/inbound', acme.webhookSecret, {
+    tenant: 'acme', connector: 'sms-gateway', externalConversationId: thread, externalMessageId: randomUUID(), lead: { phone: '+15550111', email: 'cus@example.test' }, channel, body,
+  });
   expect(response.status).toBe(202);
-  return (await response.json()) as { conversationId: string; messageId: string };
+  return response.body as { conversationId: string; messageId: string };
 }
 
 async function waitFor<T>(probe: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> {
@@ -214,11 +215,10 @@ describe('takeover and the safety rail', () => {
     await setCadence(false);
     const thread = `t-${randomUUID()}`;
     const { conversationId } = await customerWrites(thread, 'hello');
-    const post = async (body: Record<string, unknown>, secret = acme.webhookSecret) => {
-      const raw = JSON.stringify({ tenant: 'acme', connector: 'sms-gateway', externalConversationId: thread, channel: 'sms', body: 'Sam here, by phone app', externalMessageId: `gw-${randomUUID()}`, agentEmail: 'sam@acme.test', ...body });
-      const response = await fetch(`${backend.server.url}/webhooks/agent-reply`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-baton-signature': signBody(secret, raw) }, body: raw });
-      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-    };
+    const post = (body: Record<string, unknown>, secret = acme.webhookSecret) =>
+      postSignedWebhook(backend.server.url, '/webhooks/agent-reply', secret, {
+        tenant: 'acme', connector: 'sms-gateway', externalConversationId: thread, channel: 'sms', body: 'Sam here, by phone app', externalMessageId: `gw-${randomUUID()}`, agentEmail: 'sam@acme.test', ...body,
+      });
     expect((await post({}, 'whsec_wrong')).status).toBe(401);
     expect(await post({ agentEmail: 'nobody@acme.test' })).toMatchObject({ status: 404, body: { field: 'agentEmail' } });
     expect(await post({})).toMatchObject({ status: 202, body: { status: 'accepted', autoTakeover: true } });

@@ -9,6 +9,9 @@ import {
   uuidColumn,
   uuidPrimary,
 } from './columns.js';
+// The domain owns these value sets; the entities only store them.
+import type { ScheduledReplyStatus } from '../../domain/scheduled-reply.js';
+import type { TakeoverSource } from '../../domain/takeover.js';
 
 export interface LeadRow {
   id: string;
@@ -40,8 +43,7 @@ export const LeadEntity = new EntitySchema<LeadRow>({
   },
 });
 
-export const TAKEOVER_SOURCES = ['manual', 'popup', 'api', 'auto_sms', 'auto_email', 'rule_hold'] as const;
-export type TakeoverSource = (typeof TAKEOVER_SOURCES)[number];
+export type { TakeoverSource };
 
 export interface ConversationRow {
   id: string;
@@ -152,8 +154,7 @@ export const MessageEntity = new EntitySchema<MessageRow>({
   },
 });
 
-export const SCHEDULED_REPLY_STATUSES = ['pending', 'sending', 'sent', 'cancelled', 'superseded', 'failed'] as const;
-export type ScheduledReplyStatus = (typeof SCHEDULED_REPLY_STATUSES)[number];
+export type { ScheduledReplyStatus };
 
 export interface ScheduledReplyRow {
   id: string;
