@@ -95,7 +95,7 @@ describe('inbound webhook', () => {
     const replyId = await insertPendingReply(first.body.conversationId as string);
     await postInbound(acme, { externalConversationId, body: 'and another thing' });
     const reply = await backend.server.db.getRepository(ScheduledReplyEntity).findOneByOrFail({ id: replyId });
-    expect(reply).toMatchObject({ status: 'superseded', endReason: 'new customer message' });
+    expect(reply).toMatchObject({ status: 'superseded', endReason: 'superseded' });
     expect(await jobCount(refs.reply(replyId))).toBe(0);
   });
 });

@@ -157,6 +157,15 @@ const OFFSET_NAME = /^(?:GMT|UTC)[+\-−]/;
  * MST), else the first English one CLDR has (IST, CET, BST, AEST), else en-US's offset (GMT+9).
  */
 function zoneAbbreviation(local: DateTime): string {
+  // The name depends only on the zone and the offset in force (CST/CDT); ICU lookups are costly.
+  const key = `${local.zoneName}|${local.offset}`;
+  let name = zoneAbbreviations.get(key);
+  if (name === undefined) zoneAbbreviations.set(key, (name = lookUpZoneAbbreviation(local)));
+  return name;
+}
+const zoneAbbreviations = new Map<string, string>();
+
+function lookUpZoneAbbreviation(local: DateTime): string {
   let fallback = '';
   for (const locale of ZONE_ABBREVIATION_LOCALES) {
     const name = local.setLocale(locale).toFormat('ZZZZ');

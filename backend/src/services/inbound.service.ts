@@ -54,10 +54,7 @@ export function createInboundService(infra: Infrastructure, jobs: JobEngine) {
       });
 
       // A customer writing again while a reply waits: that reply is superseded (SPEC §3.5).
-      const superseded = await endPendingReplies(manager, jobs, { tenantId: tenant.id, conversationId: conversation.id, to: 'superseded', reason: 'new customer message', now });
-      for (const reply of superseded) {
-        await uow.record({ type: 'reply.superseded', actor: 'customer', conversationId: conversation.id, before: { replyId: reply.id, status: 'pending' }, after: { replyId: reply.id, status: 'superseded', byMessageId: message.id } });
-      }
+      await endPendingReplies(uow, jobs, { tenantId: tenant.id, conversationId: conversation.id, because: 'customer_message', actor: 'customer' });
 
       // The draft runs as a job armed in this transaction: a crash after commit cannot lose it.
       const draft = await jobs.scheduleInTransaction(manager, AI_DRAFT_JOB, now, {

@@ -1,31 +1,26 @@
-// Conditional status changes of scheduled replies (every write expects the status it changes from).
-import type { EntityManager } from 'typeorm';
-import { ScheduledReplyEntity, type ScheduledReplyRow, type ScheduledReplyStatus } from '../db/entities/conversation.entities.js';
+// Ends the pending replies of a conversation through the scheduled-reply rules (domain/scheduled-reply.ts).
+import { ScheduledReplyEntity, type ScheduledReplyRow } from '../db/entities/conversation.entities.js';
+import { decideCancel, decideSupersede } from '../domain/scheduled-reply.js';
 import type { JobEngine } from '../jobs/job-engine.js';
-import { refs } from '../jobs/definitions/job-names.js';
+import { applyReplyDecision } from './reply-effects.js';
+import type { UnitOfWork } from './unit-of-work.js';
 
 /**
- * Ends every pending reply of a conversation (takeover → cancelled, new customer message →
- * superseded) and removes their send jobs, in the caller's transaction. Returns the replies ended.
+ * Ends every pending reply of a conversation in the caller's transaction: a takeover cancels them
+ * (SPEC §2.1), a new customer message supersedes them (SPEC §3.5). Each one's send job is removed
+ * and its end written to the timeline. A reply claimed meanwhile is left alone. Returns those ended.
  */
 export async function endPendingReplies(
-  manager: EntityManager,
+  uow: UnitOfWork,
   jobs: JobEngine,
-  input: { tenantId: string; conversationId: string; to: Extract<ScheduledReplyStatus, 'cancelled' | 'superseded'>; reason: string; now: Date },
+  input: { tenantId: string; conversationId: string; because: 'takeover' | 'customer_message'; actor: string },
 ): Promise<ScheduledReplyRow[]> {
-  const repository = manager.getRepository(ScheduledReplyEntity);
-  const pending = await repository.findBy({ tenantId: input.tenantId, conversationId: input.conversationId, status: 'pending' });
+  const pending = await uow.manager.getRepository(ScheduledReplyEntity).findBy({ tenantId: input.tenantId, conversationId: input.conversationId, status: 'pending' });
   const ended: ScheduledReplyRow[] = [];
   for (const reply of pending) {
-    const result = await repository
-      .createQueryBuilder()
-      .update()
-      .set({ status: input.to, endReason: input.reason, updatedAt: input.now })
-      .where('id = :id AND tenant_id = :tenantId AND status = :status', { id: reply.id, tenantId: input.tenantId, status: 'pending' })
-      .execute();
-    if (!result.affected) continue;
-    await jobs.cancelByRef(refs.reply(reply.id), manager);
-    ended.push({ ...reply, status: input.to, endReason: input.reason });
+    const decision = input.because === 'takeover' ? decideCancel(reply, { reason: 'takeover' }, uow.now) : decideSupersede(reply, uow.now);
+    const { applied } = await applyReplyDecision(uow, jobs, reply, decision, { actor: input.actor, conflictIsError: false });
+    if (applied && decision.changed) ended.push({ ...reply, status: decision.next.status, endReason: decision.next.endReason });
   }
   return ended;
 }

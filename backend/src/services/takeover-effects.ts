@@ -47,13 +47,9 @@ export async function applyTakeoverDecision(
 
   for (const effect of decision.effects) {
     switch (effect.kind) {
-      case 'cancel_pending_replies': {
-        const cancelled = await endPendingReplies(manager, jobs, { tenantId: conversation.tenantId, conversationId: conversation.id, to: 'cancelled', reason: effect.reason, now });
-        for (const reply of cancelled) {
-          await uow.record({ type: 'reply.cancelled', actor, conversationId: conversation.id, leadId: conversation.leadId, before: { replyId: reply.id, status: 'pending' }, after: { replyId: reply.id, status: 'cancelled', reason: effect.reason } });
-        }
+      case 'cancel_pending_replies':
+        await endPendingReplies(uow, jobs, { tenantId: conversation.tenantId, conversationId: conversation.id, because: effect.reason, actor });
         break;
-      }
       case 'remove_auto_release':
         await jobs.cancelByRef(refs.autoRelease(conversation.id), manager);
         break;

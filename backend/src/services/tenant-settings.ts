@@ -5,7 +5,20 @@ import { SettingsEntity } from '../db/entities/tenancy.entities.js';
 
 export async function readTenantSettings(manager: EntityManager, tenantId: string): Promise<TenantSettings> {
   const row = await manager.getRepository(SettingsEntity).findOneBy({ tenantId });
-  const parsed = ZTenantSettings.safeParse(row?.values ?? {});
-  // A stored document that no longer parses (an old shape) falls back to defaults field by field.
-  return parsed.success ? parsed.data : ZTenantSettings.parse({});
+  if (!row) return structuredClone(DEFAULTS);
+  // Parsing is a measurable share of a request: parsed once per distinct stored document.
+  const key = JSON.stringify(row.values ?? {});
+  let settings = parsedByDocument.get(key);
+  if (!settings) {
+    const parsed = ZTenantSettings.safeParse(row.values ?? {});
+    // A stored document that no longer parses (an old shape) falls back to defaults field by field.
+    settings = parsed.success ? parsed.data : DEFAULTS;
+    if (parsedByDocument.size >= MAX_CACHED_DOCUMENTS) parsedByDocument.delete(parsedByDocument.keys().next().value!);
+    parsedByDocument.set(key, settings);
+  }
+  return structuredClone(settings);
 }
+
+const DEFAULTS: TenantSettings = Object.freeze(ZTenantSettings.parse({}));
+const MAX_CACHED_DOCUMENTS = 1_000;
+const parsedByDocument = new Map<string, TenantSettings>();
