@@ -28,6 +28,18 @@ export const EVENT_TYPES = [
   'reply.cancelled',
   'reply.superseded',
   'reply.failed',
+  'reply.blocked',
+  'lead.tagged',
+  'rules.changed',
+  'escalation.opened',
+  'escalation.re_escalated',
+  'escalation.notified',
+  'escalation.suppressed',
+  'escalation.unrouted',
+  'escalation.resolved',
+  'escalation.cooldown_stamped',
+  'task.created',
+  'task.completed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

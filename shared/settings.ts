@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { DEFAULT_BUSINESS_HOURS, ZBusinessHours } from './business-hours.js';
 import { DEFAULT_REPLY_CADENCE, ZReplyCadence } from './reply-cadence.js';
+import { ZGuardrails } from './routing-rules.js';
 
 const wholeNumber = (field: string, min: number, max: number) =>
   z
@@ -42,6 +43,10 @@ export const ZTenantSettings = z.object({
   hipaaMode: z.boolean({ error: 'hipaaMode must be true or false' }).default(false),
   slaResponseMinutes: wholeNumber('slaResponseMinutes', 1, 7 * 24 * 60).default(30),
   reEscalationCoalesceSeconds: wholeNumber('reEscalationCoalesceSeconds', 0, 24 * 3600).default(60),
+  /** The team SLA breaches and guardrail violations escalate to; null: the tenant's first team. */
+  escalationTeamId: z.uuid({ error: 'escalationTeamId must be a team id (UUID)' }).nullable().default(null),
+  /** Patterns no AI draft may match: a matching draft is not sent and escalates (SPEC §5.2). */
+  guardrails: ZGuardrails.default({ blockedPatterns: [] }),
   ai: ZAiSettings.default({ provider: 'built_in', url: null, model: null, apiKey: null }),
 });
 export type TenantSettings = z.infer<typeof ZTenantSettings>;
@@ -56,6 +61,8 @@ export const ZSettingsUpdate = z.object({
   hipaaMode: z.boolean().optional(),
   slaResponseMinutes: ZTenantSettings.shape.slaResponseMinutes.unwrap().optional(),
   reEscalationCoalesceSeconds: ZTenantSettings.shape.reEscalationCoalesceSeconds.unwrap().optional(),
+  escalationTeamId: ZTenantSettings.shape.escalationTeamId.unwrap().optional(),
+  guardrails: ZGuardrails.optional(),
   /** `apiKey` absent: keep the stored key; null: remove it. */
   ai: z.object({ provider: ZAiProvider, url: ZAiUrl.optional(), model: ZAiModel.optional(), apiKey: ZAiKey.optional() }).optional(),
 });

@@ -93,7 +93,8 @@ export class ConfigurationError extends Error {
 }
 
 export const DEFAULT_PORT = 8787;
-const COOLDOWN_BY_ENVIRONMENT: Record<BatonEnvironment, number> = {
+/** Escalation cooldown by environment (SPEC §5.8); COOLDOWN_SECONDS overrides it. */
+export const COOLDOWN_BY_ENVIRONMENT: Readonly<Record<BatonEnvironment, number>> = {
   production: 7200,
   staging: 180,
   development: 180,

@@ -13,6 +13,7 @@ import type { Logger } from './logger.js';
 import { InProcessEventBus, type EventBus } from './realtime/event-bus.js';
 import { RedisEventBus, redactUrl } from './realtime/redis-event-bus.js';
 import { createJobEngine, type JobEngine } from './jobs/job-engine.js';
+import { registerEscalationJobs } from './jobs/definitions/escalation-jobs.js';
 import { registerConversationJobs } from './jobs/definitions/conversation-jobs.js';
 import { createSweep } from './jobs/sweep.js';
 import { pendingRepliesSweepSource } from './jobs/definitions/reply-sweep-source.js';
@@ -55,8 +56,9 @@ export async function startServer(env: Env, log: Logger, clock: Clock = systemCl
 
   const metrics = createMetrics();
   const jobs = createJobEngine({ db, redisUrl: env.redisUrl, log: log.child({ component: 'jobs' }), metrics, processName: `${os.hostname()}:${process.pid}` });
-  const services = createServices({ db, bus, clock, log }, { batonEnv: env.batonEnv, jwt: env.jwt }, jobs);
+  const services = createServices({ db, bus, clock, log }, { batonEnv: env.batonEnv, jwt: env.jwt, cooldownSeconds: env.cooldownSeconds }, jobs);
   registerConversationJobs(jobs, services);
+  registerEscalationJobs(jobs, services);
   const sweep = createSweep(jobs, [pendingRepliesSweepSource({ db, bus, clock, log })], log.child({ component: 'sweep' }));
   const { app, endStreams } = createApp({ services, log, metrics, jobsHealth: () => jobs.health() });
   const server = http.createServer(app.callback());

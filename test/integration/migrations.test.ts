@@ -76,7 +76,7 @@ describe.each([
       const now = new Date();
       const escalation = (id: string, openLeadId: string | null) => ({
         id, tenantId: 't1', leadId: 'lead-1', teamId: 'team-1', status: openLeadId ? 'open' : 'resolved', openLeadId,
-        reason: 'r', reasonCode: null, trigger: 'manual', cycle: 1, openedAt: now, lastActivityAt: now, activityCount: 1,
+        reason: 'r', reasonCode: null, trigger: 'manual', cycle: 1, openedAt: now, lastActivityAt: now, activityCount: 1, notifiedAt: now, unnotifiedActivity: 0,
         resolvedBy: null, resolutionReason: null, resolutionNote: null, resolutionSource: null, resolvedAt: null,
       });
       const escalations = db.getRepository('Escalation');

@@ -3,12 +3,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ConversationEntity, ConversationRefEntity, LeadEntity, MessageEntity, ScheduledReplyEntity } from './entities/conversation.entities.js';
-import { EscalationEntity, NotificationEntity, TaskEntity } from './entities/escalation.entities.js';
+import { EscalationEntity, NotificationEntity, RoutingRuleEntity, TaskEntity } from './entities/escalation.entities.js';
 import { EventEntity } from './entities/event.entity.js';
 import { AgentEntity, ApiKeyEntity, InstanceSecretEntity, SettingsEntity, TeamEntity, TeamMemberEntity, TenantEntity } from './entities/tenancy.entities.js';
 import { InitialSchema1764115200000 } from './migrations/1764115200000-InitialSchema.js';
 import { Jobs1764201600000 } from './migrations/1764201600000-Jobs.js';
 import { HumanControl1764288000000 } from './migrations/1764288000000-HumanControl.js';
+import { Escalations1764374400000 } from './migrations/1764374400000-Escalations.js';
 
 export const ENTITIES = [
   TenantEntity,
@@ -25,12 +26,13 @@ export const ENTITIES = [
   EscalationEntity,
   TaskEntity,
   NotificationEntity,
+  RoutingRuleEntity,
   EventEntity,
   InstanceSecretEntity,
 ];
 
 /** Migrations in order; listed explicitly so tsx, vitest and a bundler all find them. */
-export const MIGRATIONS = [InitialSchema1764115200000, Jobs1764201600000, HumanControl1764288000000];
+export const MIGRATIONS = [InitialSchema1764115200000, Jobs1764201600000, HumanControl1764288000000, Escalations1764374400000];
 
 export type DatabaseDialect = 'mysql' | 'sqlite';
 

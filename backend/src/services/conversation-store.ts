@@ -10,6 +10,7 @@ import {
   type LeadRow,
 } from '../db/entities/conversation.entities.js';
 import { DomainError } from '../domain/errors.js';
+import { findLocked } from './row-lock.js';
 
 /** Loads a conversation of the tenant or fails with NOT_FOUND (never another tenant's). */
 export async function findConversationOrFail(manager: EntityManager, tenantId: string, conversationId: string, field = 'id'): Promise<ConversationRow> {
@@ -18,13 +19,9 @@ export async function findConversationOrFail(manager: EntityManager, tenantId: s
   return conversation;
 }
 
-/** Locks the conversation row for this transaction (MySQL; SQLite transactions are already serial). */
+/** Locks the conversation row for this transaction (see row-lock.ts). */
 export async function lockConversation(manager: EntityManager, tenantId: string, conversationId: string): Promise<ConversationRow> {
-  const repository = manager.getRepository(ConversationEntity);
-  const isSqlite = manager.connection.options.type === 'better-sqlite3';
-  const conversation = isSqlite
-    ? await repository.findOneBy({ id: conversationId, tenantId })
-    : await repository.createQueryBuilder('c').setLock('pessimistic_write').where('c.id = :id AND c.tenant_id = :tenantId', { id: conversationId, tenantId }).getOne();
+  const conversation = await findLocked(manager, ConversationEntity, tenantId, conversationId);
   if (!conversation) throw new DomainError('NOT_FOUND', 'Conversation not found', 'id');
   return conversation;
 }

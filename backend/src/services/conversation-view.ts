@@ -4,14 +4,17 @@ import { LeadEntity, ScheduledReplyEntity, type ConversationRow } from '../db/en
 import { AgentEntity } from '../db/entities/tenancy.entities.js';
 import type { TenantSettings } from '../../../shared/settings.js';
 import { formatResumeWarning, isInWarningPeriod } from '../domain/business-hours.js';
+import { findOpenEscalation, loadEscalationView } from './escalation-store.js';
 
 /** `knownHolder`: the caller when they hold it (saves a query on takeover). */
 export async function conversationView(manager: EntityManager, conversation: ConversationRow, settings: TenantSettings, now: Date, knownHolder?: { id: string; name: string }) {
-  const [lead, holder, openReplies] = await Promise.all([
+  const [lead, holder, openReplies, escalation] = await Promise.all([
     manager.getRepository(LeadEntity).findOneBy({ id: conversation.leadId, tenantId: conversation.tenantId }),
     !conversation.heldByAgentId ? null : knownHolder?.id === conversation.heldByAgentId ? knownHolder : manager.getRepository(AgentEntity).findOneBy({ id: conversation.heldByAgentId, tenantId: conversation.tenantId }),
     // Pending and failed replies in one read (few per conversation).
     manager.getRepository(ScheduledReplyEntity).find({ where: { conversationId: conversation.id, tenantId: conversation.tenantId, status: In(['pending', 'failed']) }, order: { updatedAt: 'DESC' }, take: 20 }),
+    // The lead's open escalation: the red banner, stacked above the takeover banner (SPEC §5.4, §5.11).
+    findOpenEscalation(manager, conversation.tenantId, conversation.leadId).then((row) => (row ? loadEscalationView(manager, row, settings.hipaaMode) : null)),
   ]);
   const pendingReply = openReplies.filter((reply) => reply.status === 'pending').sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())[0] ?? null;
   const failedReply = openReplies.find((reply) => reply.status === 'failed') ?? null;
@@ -37,6 +40,7 @@ export async function conversationView(manager: EntityManager, conversation: Con
       : null,
     pendingReply: pendingReply ? { id: pendingReply.id, body: pendingReply.body, channel: pendingReply.channel, dueAt: pendingReply.dueAt.toISOString() } : null,
     failedReply: showFailed ? { id: failedReply.id, body: failedReply.body, error: failedReply.lastError, attempts: failedReply.attempts, failedAt: failedReply.updatedAt.toISOString() } : null,
+    escalation,
     lastCustomerMessageAt: conversation.lastCustomerMessageAt?.toISOString() ?? null,
     lastAgentMessageAt: conversation.lastAgentMessageAt?.toISOString() ?? null,
     timeZone: zone,

@@ -5,7 +5,7 @@ import { AgentEntity } from '../db/entities/tenancy.entities.js';
 import { EventEntity } from '../db/entities/event.entity.js';
 import { autoReleaseAt } from '../domain/business-hours.js';
 import { DomainError } from '../domain/errors.js';
-import { decideRelease, decideTakeOver, type AgentTakeoverSource } from '../domain/takeover.js';
+import { decideRelease, decideRuleHold, decideTakeOver, type AgentTakeoverSource } from '../domain/takeover.js';
 import type { AutoReleasePayload } from '../jobs/definitions/job-names.js';
 import type { JobEngine } from '../jobs/job-engine.js';
 import { findByExternalRef, findConversationOrFail, lockConversation } from './conversation-store.js';
@@ -13,7 +13,8 @@ import { conversationView, type ConversationView } from './conversation-view.js'
 import { applyTakeoverDecision, takeoverStateOf } from './takeover-effects.js';
 import { readTenantSettings } from './tenant-settings.js';
 import { toWireEvent } from './timeline.js';
-import { withTransaction, type Infrastructure } from './unit-of-work.js';
+import { withTransaction, type Infrastructure, type UnitOfWork } from './unit-of-work.js';
+import type { TenantSettings } from '../../../shared/settings.js';
 
 export interface TakeOverCommand {
   id: string;
@@ -97,6 +98,22 @@ export function createConversationsService(infra: Infrastructure, jobs: JobEngin
         const after = await applyTakeoverDecision(uow, jobs, conversation, decision, principal.actor);
         return conversationView(uow.manager, after, await readTenantSettings(uow.manager, principal.tenantId), uow.now);
       });
+    },
+
+    /** Releases a conversation in the caller's transaction (a `handled` resolution, SPEC §5.6); a no-op when not taken over. */
+    async releaseWithin(uow: UnitOfWork, tenantId: string, conversationId: string, source: 'handled', actor: string): Promise<boolean> {
+      const conversation = await lockConversation(uow.manager, tenantId, conversationId);
+      const decision = decideRelease(takeoverStateOf(conversation), { source }, uow.now);
+      await applyTakeoverDecision(uow, jobs, conversation, decision, actor);
+      return decision.changed;
+    },
+
+    /** A routing rule's `takeover_hold` (SPEC §5.3): the AI stays quiet with no holder until the team picks it up. */
+    async holdByRuleWithin(uow: UnitOfWork, tenantId: string, conversationId: string, settings: TenantSettings): Promise<boolean> {
+      const conversation = await lockConversation(uow.manager, tenantId, conversationId);
+      const decision = decideRuleHold(takeoverStateOf(conversation), { autoReleaseAt: autoReleaseAt(settings.businessHours, uow.now, settings.afterHoursReleaseMinutes) }, uow.now);
+      await applyTakeoverDecision(uow, jobs, conversation, decision, 'system');
+      return decision.changed;
     },
 
     /** The auto-release job: releases only the takeover it was armed for, once it is due. */

@@ -14,10 +14,13 @@ import { lockConversation } from './conversation-store.js';
 import { lastHumanActivityAt, takeoverStateOf } from './takeover-effects.js';
 import { readTenantSettings } from './tenant-settings.js';
 import { withTransaction, type Infrastructure } from './unit-of-work.js';
+import { checkGuardrails } from '../domain/routing-rules.js';
+import type { EscalationsService } from './escalations.service.js';
+import { escalateSystemProblem } from './sla.service.js';
 
 const THREAD_LENGTH = 20;
 
-export function createDraftingService(infra: Infrastructure, jobs: JobEngine, builtIn: Drafter, random: RandomSource = Math.random) {
+export function createDraftingService(infra: Infrastructure, jobs: JobEngine, builtIn: Drafter, random: RandomSource, escalations: EscalationsService) {
   /** The tenant's configured drafter: an OpenAI-compatible endpoint, or the built-in responder. */
   const drafterFor = (ai: AiSettings): Drafter =>
     ai.provider === 'openai_compatible' && ai.url && ai.model ? createOpenAiCompatibleDrafter({ url: ai.url, model: ai.model, apiKey: ai.apiKey }) : builtIn;
@@ -47,6 +50,13 @@ export function createDraftingService(infra: Infrastructure, jobs: JobEngine, bu
         if (!railFor(current, message.createdAt).allowed) return null;
         if (await uow.manager.getRepository(ScheduledReplyEntity).existsBy({ tenantId, inReplyToMessageId: messageId })) return null;
         const settings = await readTenantSettings(uow.manager, tenantId);
+        // Guardrails (SPEC §5.2): a draft matching a blocked pattern is never scheduled; it escalates through any cooldown.
+        const verdict = checkGuardrails(settings.guardrails, text);
+        if (!verdict.allowed) {
+          await uow.record({ type: 'reply.blocked', actor: 'system', conversationId, leadId: current.leadId, after: { inReplyToMessageId: messageId, guardrail: verdict.pattern, drafter: drafter.name } });
+          await escalateSystemProblem(uow, escalations, current, settings, { trigger: 'guardrail', reason: 'An AI draft broke a guardrail and was not sent', reasonCode: 'guardrail' });
+          return null;
+        }
         const dueAt = replyDueAt(uow.now, settings.replyCadence, random) ?? uow.now;
         const reply: ScheduledReplyRow = {
           id: randomUUID(), tenantId, conversationId, inReplyToMessageId: messageId, channel: message.channel, body: text, status: 'pending', dueAt,

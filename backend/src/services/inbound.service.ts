@@ -10,12 +10,14 @@ import { findOrCreateConversation } from './conversation-store.js';
 import { endPendingReplies } from './replies-store.js';
 import { withTransaction, type Infrastructure } from './unit-of-work.js';
 import { isUniqueViolation } from '../db/errors.js';
+import { routeCustomerMessage, type RoutingDependencies } from './inbound-routing.js';
+import { readTenantSettings } from './tenant-settings.js';
 
 export type InboundResult =
   | { status: 'accepted'; conversationId: string; messageId: string }
   | { status: 'duplicate'; conversationId: string; messageId: string };
 
-export function createInboundService(infra: Infrastructure, jobs: JobEngine) {
+export function createInboundService(infra: Infrastructure, jobs: JobEngine, routing: Omit<RoutingDependencies, 'jobs'>) {
   async function receiveOnce(tenant: TenantRow, input: InboundWebhook): Promise<InboundResult> {
     return withTransaction(infra, tenant.id, async (uow) => {
       const { manager, now } = uow;
@@ -55,6 +57,7 @@ export function createInboundService(infra: Infrastructure, jobs: JobEngine) {
 
       // A customer writing again while a reply waits: that reply is superseded (SPEC §3.5).
       await endPendingReplies(uow, jobs, { tenantId: tenant.id, conversationId: conversation.id, because: 'customer_message', actor: 'customer' });
+      await routeCustomerMessage(uow, { ...routing, jobs }, conversation, message, await readTenantSettings(manager, tenant.id));
 
       // The draft runs as a job armed in this transaction: a crash after commit cannot lose it.
       const draft = await jobs.scheduleInTransaction(manager, AI_DRAFT_JOB, now, {

@@ -1,5 +1,11 @@
 // Builds every service from the infrastructure (STYLE.md habit 5: injection, not module mocks).
 import { Authenticator, type AuthSettings } from '../auth/authenticator.js';
+import { COOLDOWN_BY_ENVIRONMENT } from '../env.js';
+import { createEscalationsService } from './escalations.service.js';
+import { createTasksService } from './tasks.service.js';
+import { createNotificationsService } from './notifications.service.js';
+import { createRulesService } from './rules.service.js';
+import { createSlaService } from './sla.service.js';
 import { createAgentsService } from './admin/agents.service.js';
 import { createApiKeysService } from './admin/api-keys.service.js';
 import { createTeamsService } from './admin/teams.service.js';
@@ -27,8 +33,13 @@ export interface ConversationAdapters {
   delivery?: DeliveryPolicy;
 }
 
-export function createServices(infra: Infrastructure, auth: AuthSettings, jobs: JobEngine, adapters: ConversationAdapters = { connector: outboxConnector, drafter: ruleBasedResponder }) {
-  const authenticator = new Authenticator(infra, auth);
+/** Authentication settings, and the escalation cooldown (default: by BATON_ENV). */
+export type ServiceSettings = AuthSettings & { cooldownSeconds?: number };
+
+export function createServices(infra: Infrastructure, settings: ServiceSettings, jobs: JobEngine, adapters: ConversationAdapters = { connector: outboxConnector, drafter: ruleBasedResponder }) {
+  const authenticator = new Authenticator(infra, settings);
+  const conversations = createConversationsService(infra, jobs);
+  const escalations = createEscalationsService(infra, jobs, { cooldownSeconds: settings.cooldownSeconds ?? COOLDOWN_BY_ENVIRONMENT[settings.batonEnv] }, conversations);
   const credentialsChanged = () => authenticator.invalidateAll();
   return {
     infra,
@@ -40,12 +51,17 @@ export function createServices(infra: Infrastructure, auth: AuthSettings, jobs: 
     webhookSecret: createWebhookSecretService(infra),
     events: createEventsService(infra),
     jobs,
-    inbound: createInboundService(infra, jobs),
-    conversations: createConversationsService(infra, jobs),
+    inbound: createInboundService(infra, jobs, { escalations, conversations }),
+    conversations,
+    escalations,
+    tasks: createTasksService(infra, escalations),
+    notifications: createNotificationsService(infra),
+    rules: createRulesService(infra),
+    sla: createSlaService(infra, escalations),
     settings: createSettingsService(infra, jobs),
     replies: createRepliesService(infra, jobs, adapters.connector, adapters.delivery),
-    messages: createMessagesService(infra, jobs, adapters.connector),
-    drafting: createDraftingService(infra, jobs, adapters.drafter, adapters.random),
+    messages: createMessagesService(infra, jobs, adapters.connector, escalations),
+    drafting: createDraftingService(infra, jobs, adapters.drafter, adapters.random ?? Math.random, escalations),
   };
 }
 

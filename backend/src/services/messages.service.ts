@@ -15,6 +15,9 @@ import type { AgentReplyWebhook } from '../../../shared/webhooks.js';
 import { applyTakeoverDecision, takeoverStateOf } from './takeover-effects.js';
 import { readTenantSettings } from './tenant-settings.js';
 import { withTransaction, type Infrastructure } from './unit-of-work.js';
+import type { EscalationsService } from './escalations.service.js';
+import { escalationStateOf, findOpenEscalation, isTeamMember, lockLead } from './escalation-store.js';
+import { resolutionByReply } from '../domain/escalation.js';
 
 export interface AgentMessageCommand {
   conversationId: string;
@@ -24,7 +27,7 @@ export interface AgentMessageCommand {
   externalMessageId?: string;
 }
 
-export function createMessagesService(infra: Infrastructure, jobs: JobEngine, connector: Connector) {
+export function createMessagesService(infra: Infrastructure, jobs: JobEngine, connector: Connector, escalations: EscalationsService) {
   /** `deliver`: send through the connector (sendManual) or only record (recordAgentReply). */
   async function handleAgentMessage(principal: Principal, command: AgentMessageCommand, deliver: boolean) {
     if (!principal.agentId) throw new DomainError('BAD_REQUEST', 'Only an agent can send or record an agent message', 'agentId');
@@ -54,7 +57,21 @@ export function createMessagesService(infra: Infrastructure, jobs: JobEngine, co
       }
       await manager.getRepository(ConversationEntity).update({ id: conversation.id, tenantId: principal.tenantId }, { lastAgentMessageAt: now, updatedAt: now, version: () => 'version + 1' });
       await uow.record({ type: 'message.sent', actor: principal.actor, conversationId: conversation.id, leadId: conversation.leadId, after: { messageId, author: 'agent', agentId, channel: command.channel, body, via: deliver ? 'baton' : 'helpdesk', autoTakeover: decision.changed } });
-      return { status: 'accepted' as const, messageId, autoTakeover: decision.changed };
+
+      // A reply by a member of the escalated team resolves it as handled; anyone else's does not (SPEC §5.7).
+      const lead = await lockLead(manager, principal.tenantId, conversation.leadId);
+      const open = await findOpenEscalation(manager, principal.tenantId, lead.id);
+      const member = open ? await isTeamMember(manager, principal.tenantId, open.teamId, agentId) : false;
+      const reason = open ? resolutionByReply(escalationStateOf(open), { isTeamMember: member }) : null;
+      const resolvedEscalation = reason
+        ? await escalations.resolveAutomaticallyWithin(uow, { tenantId: principal.tenantId, lead, conversationId: conversation.id, settings, actor: principal.actor }, {
+            resolver: { actor: principal.actor, name: principal.displayName, role: principal.role, groups: principal.groups, isTeamMember: member },
+            reason,
+            note: null,
+            source: 'reply',
+          })
+        : null;
+      return { status: 'accepted' as const, messageId, autoTakeover: decision.changed, resolvedEscalationId: resolvedEscalation?.id ?? null };
     });
   }
 

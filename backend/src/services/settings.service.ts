@@ -10,6 +10,7 @@ import { DomainError } from '../domain/errors.js';
 import { AUTO_RELEASE_JOB, refs } from '../jobs/definitions/job-names.js';
 import type { JobEngine } from '../jobs/job-engine.js';
 import { readTenantSettings } from './tenant-settings.js';
+import { findTeamOrFail } from './escalation-store.js';
 import { withTransaction, type Infrastructure, type UnitOfWork } from './unit-of-work.js';
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -65,6 +66,7 @@ export function createSettingsService(infra: Infrastructure, jobs: JobEngine) {
           throw new DomainError('BAD_REQUEST', issue.message, issue.path.join('.'));
         }
         const after = parsed.data;
+        if (patch.escalationTeamId) await findTeamOrFail(uow.manager, principal.tenantId, patch.escalationTeamId, 'escalationTeamId');
         const changedKeys = (Object.keys(after) as (keyof TenantSettings)[]).filter((key) => !sameJson(before[key], after[key]));
         if (changedKeys.length === 0) return { ...publicSettings(after), rescheduledTakeovers: 0 };
         const repository = uow.manager.getRepository(SettingsEntity);

@@ -54,7 +54,7 @@ export function createTenantsService(infra: Infrastructure) {
         const team = { id: randomUUID(), tenantId, name: command.teamName ?? 'Support', createdAt: now };
         const key = generateApiKey();
         await manager.getRepository(TenantEntity).insert(tenant);
-        await manager.getRepository(SettingsEntity).insert({ tenantId, values: { ...DEFAULT_TENANT_SETTINGS }, version: 1, updatedAt: now });
+        await manager.getRepository(SettingsEntity).insert({ tenantId, values: { ...DEFAULT_TENANT_SETTINGS, escalationTeamId: team.id } as never, version: 1, updatedAt: now });
         await manager.getRepository(AgentEntity).insert(admin);
         await manager.getRepository(TeamEntity).insert(team);
         await manager.getRepository(TeamMemberEntity).insert({ teamId: team.id, agentId: admin.id, tenantId, createdAt: now });

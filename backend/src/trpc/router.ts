@@ -3,7 +3,9 @@ import { createCallerFactory, router } from './init.js';
 import { agentsRouter, apiKeysRouter, teamsRouter, webhookSecretRouter } from './routers/admin.router.js';
 import { authRouter } from './routers/auth.router.js';
 import { conversationsRouter } from './routers/conversations.router.js';
+import { escalationsRouter, notificationsRouter, tasksRouter } from './routers/escalations.router.js';
 import { eventsRouter } from './routers/events.router.js';
+import { rulesRouter } from './routers/rules.router.js';
 import { messagesRouter, repliesRouter } from './routers/replies.router.js';
 import { settingsRouter } from './routers/settings.router.js';
 
@@ -18,6 +20,10 @@ export const appRouter = router({
   settings: settingsRouter,
   replies: repliesRouter,
   messages: messagesRouter,
+  escalations: escalationsRouter,
+  tasks: tasksRouter,
+  notifications: notificationsRouter,
+  rules: rulesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -8,35 +8,45 @@ import {
   textColumn,
   uuidColumn,
   uuidPrimary,
+  booleanColumn,
 } from './columns.js';
+// The domain owns these value sets; the entities only store them.
+import type { EscalationTrigger, ResolutionSource, ResolveReason, TaskDisposition } from '../../domain/escalation.js';
+import type { RoutingAction, RoutingRule } from '../../../../shared/routing-rules.js';
 
 export interface EscalationRow {
   id: string;
   tenantId: string;
   leadId: string;
+  /** The conversation it was raised on (system notes go there); null: raised on the lead alone. */
+  conversationId: string | null;
   teamId: string;
-  /** `open` or `resolved`. */
-  status: string;
+  status: 'open' | 'resolved';
   /** The lead id while open, null once resolved: a unique index keeps one open escalation per lead. */
   openLeadId: string | null;
   reason: string;
   /** Null: no code given (codes `critical`, `urgent`, `emergency` bypass cooldown). */
   reasonCode: string | null;
-  /** `rule`, `sla_breach`, `guardrail`, `manual`, `api`. */
-  trigger: string;
+  trigger: EscalationTrigger;
   /** The nth escalation of this lead. */
   cycle: number;
   openedAt: Date;
   lastActivityAt: Date;
   activityCount: number;
+  /** When the team was last notified; null only on rows older than notifications (read as openedAt). */
+  notifiedAt: Date | null;
+  /** Activity waiting for the end of the coalescing window to be notified. */
+  unnotifiedActivity: number;
   /** Who resolved it (`agent:<id>`, `api_key:<id>`, `system`); null while open. */
   resolvedBy: string | null;
+  /** The resolver's name at the time; null while open. */
+  resolvedByName: string | null;
   /** Null while open. */
-  resolutionReason: string | null;
+  resolutionReason: ResolveReason | null;
   /** Null: no note. */
   resolutionNote: string | null;
-  /** `manual`, `reply`, `task`; null while open. */
-  resolutionSource: string | null;
+  /** Null while open. */
+  resolutionSource: ResolutionSource | null;
   /** Null while open. */
   resolvedAt: Date | null;
 }
@@ -48,6 +58,7 @@ export const EscalationEntity = new EntitySchema<EscalationRow>({
     id: uuidPrimary,
     tenantId: uuidColumn('tenant_id'),
     leadId: uuidColumn('lead_id'),
+    conversationId: uuidColumn('conversation_id', true),
     teamId: uuidColumn('team_id'),
     status: textColumn('status', 16),
     openLeadId: uuidColumn('open_lead_id', true),
@@ -58,7 +69,10 @@ export const EscalationEntity = new EntitySchema<EscalationRow>({
     openedAt: instantColumn('opened_at'),
     lastActivityAt: instantColumn('last_activity_at'),
     activityCount: integerColumn('activity_count'),
+    notifiedAt: instantColumn('notified_at', true),
+    unnotifiedActivity: integerColumn('unnotified_activity'),
     resolvedBy: textColumn('resolved_by', 80, true),
+    resolvedByName: textColumn('resolved_by_name', 200, true),
     resolutionReason: textColumn('resolution_reason', 32, true),
     resolutionNote: longTextColumn('resolution_note', true),
     resolutionSource: textColumn('resolution_source', 16, true),
@@ -75,12 +89,15 @@ export interface TaskRow {
   dueAt: Date | null;
   /** Null: unassigned. */
   assignedAgentId: string | null;
-  /** `open` or `completed`. */
-  status: string;
-  /** `connected`, `voicemail_left`, `no_answer`, `wrong_number`; null: none given / open. */
-  disposition: string | null;
+  status: 'open' | 'completed';
+  /** Null: none given, or still open. */
+  disposition: TaskDisposition | null;
   /** A resolve reason given on completion; null: none. */
-  resolutionReason: string | null;
+  resolutionReason: ResolveReason | null;
+  /** The note given with the resolution reason; null: none. */
+  resolutionNote: string | null;
+  /** Who created it (`agent:<id>`, `api_key:<id>`); null on rows older than the column. */
+  createdBy: string | null;
   /** `agent:<id>` or `api_key:<id>`; null while open. */
   completedBy: string | null;
   completedAt: Date | null;
@@ -100,6 +117,8 @@ export const TaskEntity = new EntitySchema<TaskRow>({
     status: textColumn('status', 16),
     disposition: textColumn('disposition', 32, true),
     resolutionReason: textColumn('resolution_reason', 32, true),
+    resolutionNote: longTextColumn('resolution_note', true),
+    createdBy: textColumn('created_by', 80, true),
     completedBy: textColumn('completed_by', 80, true),
     completedAt: instantColumn('completed_at', true),
     createdAt: instantColumn('created_at'),
@@ -136,5 +155,35 @@ export const NotificationEntity = new EntitySchema<NotificationRow>({
     payload: jsonColumn('payload'),
     createdAt: instantColumn('created_at'),
     readAt: instantColumn('read_at', true),
+  },
+});
+
+export interface RoutingRuleRow {
+  id: string;
+  tenantId: string;
+  /** Evaluation order, 0 first. */
+  position: number;
+  name: string;
+  /** False: kept but not evaluated. */
+  enabled: boolean;
+  condition: RoutingRule['condition'];
+  actions: RoutingAction[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const RoutingRuleEntity = new EntitySchema<RoutingRuleRow>({
+  name: 'RoutingRule',
+  tableName: 'routing_rules',
+  columns: {
+    id: uuidPrimary,
+    tenantId: uuidColumn('tenant_id'),
+    position: integerColumn('position'),
+    name: textColumn('name', 120),
+    enabled: booleanColumn('enabled'),
+    condition: jsonColumn('condition'),
+    actions: jsonColumn('actions'),
+    createdAt: instantColumn('created_at'),
+    updatedAt: instantColumn('updated_at'),
   },
 });

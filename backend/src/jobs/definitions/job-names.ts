@@ -4,6 +4,8 @@ import { z } from 'zod';
 export const AI_DRAFT_JOB = 'ai.draft';
 export const REPLY_SEND_JOB = 'reply.send';
 export const AUTO_RELEASE_JOB = 'takeover.auto_release';
+export const ESCALATION_FLUSH_JOB = 'escalation.notify_flush';
+export const SLA_CHECK_JOB = 'sla.check';
 
 const base = { dueAt: z.string(), ref: z.string(), tenantId: z.uuid() };
 
@@ -19,8 +21,18 @@ export type ReplySendPayload = z.infer<typeof ZReplySendPayload>;
 export const ZAutoReleasePayload = z.object({ ...base, conversationId: z.uuid(), takenOverAt: z.string() });
 export type AutoReleasePayload = z.infer<typeof ZAutoReleasePayload>;
 
+/** Send the re-escalated notification coalesced in a window, at the window's end (SPEC §5.10). */
+export const ZEscalationFlushPayload = z.object({ ...base, escalationId: z.uuid() });
+export type EscalationFlushPayload = z.infer<typeof ZEscalationFlushPayload>;
+
+/** Check, slaResponseMinutes after a customer message, that someone answered it (SPEC §5.2). */
+export const ZSlaCheckPayload = z.object({ ...base, conversationId: z.uuid(), messageId: z.uuid() });
+export type SlaCheckPayload = z.infer<typeof ZSlaCheckPayload>;
+
 export const refs = {
   draft: (messageId: string) => `ai_draft:${messageId}`,
   reply: (replyId: string) => `scheduled_reply:${replyId}`,
   autoRelease: (conversationId: string) => `auto_release:${conversationId}`,
+  escalationFlush: (escalationId: string) => `escalation_flush:${escalationId}`,
+  sla: (messageId: string) => `sla:${messageId}`,
 };

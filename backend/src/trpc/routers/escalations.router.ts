@@ -1,0 +1,60 @@
+// Escalation, callback-task and notification procedures (SPEC §5; ARCHITECTURE.md "API surface").
+import { z } from 'zod';
+import { RESOLVE_REASONS, RESOLUTION_NOTE_MAX_LENGTH, TASK_DISPOSITIONS } from '../../domain/escalation.js';
+import { agentProcedure, router } from '../init.js';
+
+const uuid = (what: string) => z.uuid({ error: `must be ${what} id (UUID)` });
+const ZReason = z.enum(RESOLVE_REASONS, { error: `must be one of ${RESOLVE_REASONS.join(', ')}` });
+// The note is checked again in the domain (blank for Other); here only its type and length.
+const ZNote = z.string({ error: 'must be text' }).max(RESOLUTION_NOTE_MAX_LENGTH, { error: `must be at most ${RESOLUTION_NOTE_MAX_LENGTH.toLocaleString('en-US')} characters` });
+
+export const ZOpenEscalationInput = z.object({
+  leadId: uuid('a lead'),
+  teamId: uuid('a team'),
+  reason: z.string({ error: 'is required' }).trim().min(1, { error: 'is required' }).max(500, { error: 'must be at most 500 characters' }),
+  reasonCode: z.string().trim().regex(/^[a-z][a-z0-9_]{0,31}$/i, { error: 'must be a short code such as "urgent"' }).optional(),
+  bypassCooldown: z.boolean({ error: 'must be true or false' }).optional(),
+  /** The conversation the agent is looking at (system notes go there); default: the lead's newest. */
+  conversationId: uuid('a conversation').optional(),
+});
+export const ZResolveEscalationInput = z.object({ id: uuid('an escalation'), reason: ZReason, note: ZNote.nullish() });
+
+export const escalationsRouter = router({
+  open: agentProcedure.input(ZOpenEscalationInput).mutation(({ ctx, input }) => ctx.services.escalations.open(ctx.principal, input)),
+  resolve: agentProcedure.input(ZResolveEscalationInput).mutation(({ ctx, input }) => ctx.services.escalations.resolve(ctx.principal, input)),
+  get: agentProcedure.input(z.object({ id: uuid('an escalation') })).query(({ ctx, input }) => ctx.services.escalations.get(ctx.principal, input.id)),
+  forLead: agentProcedure.input(z.object({ leadId: uuid('a lead') })).query(({ ctx, input }) => ctx.services.escalations.forLead(ctx.principal, input.leadId)),
+  listOpen: agentProcedure
+    .input(z.object({ limit: z.number().int().min(1).max(200).default(50) }).default({ limit: 50 }))
+    .query(({ ctx, input }) => ctx.services.escalations.listOpen(ctx.principal, input.limit)),
+});
+
+export const ZCreateTaskInput = z.object({
+  leadId: uuid('a lead'),
+  title: z.string({ error: 'is required' }).trim().min(1, { error: 'is required' }).max(300, { error: 'must be at most 300 characters' }),
+  dueAt: z.iso.datetime({ error: 'must be an ISO-8601 date-time' }).transform((value) => new Date(value)).optional(),
+  assignedAgentId: uuid('an agent').optional(),
+});
+export const ZCompleteTaskInput = z.object({
+  id: uuid('a task'),
+  disposition: z.enum(TASK_DISPOSITIONS, { error: `must be one of ${TASK_DISPOSITIONS.join(', ')}` }).optional(),
+  resolutionReason: ZReason.optional(),
+  note: ZNote.optional(),
+});
+
+export const tasksRouter = router({
+  create: agentProcedure.input(ZCreateTaskInput).mutation(({ ctx, input }) => ctx.services.tasks.create(ctx.principal, input)),
+  complete: agentProcedure.input(ZCompleteTaskInput).mutation(({ ctx, input }) => ctx.services.tasks.complete(ctx.principal, input)),
+  list: agentProcedure
+    .input(z.object({ leadId: uuid('a lead').optional(), status: z.enum(['open', 'completed']).optional(), limit: z.number().int().min(1).max(200).default(50) }).default({ limit: 50 }))
+    .query(({ ctx, input }) => ctx.services.tasks.list(ctx.principal, input)),
+});
+
+export const notificationsRouter = router({
+  list: agentProcedure
+    .input(z.object({ unreadOnly: z.boolean().default(false), limit: z.number().int().min(1).max(200).default(50) }).default({ unreadOnly: false, limit: 50 }))
+    .query(({ ctx, input }) => ctx.services.notifications.list(ctx.principal, input)),
+  markRead: agentProcedure
+    .input(z.object({ ids: z.array(uuid('a notification')).min(1, { error: 'name at least one notification' }).max(500) }))
+    .mutation(({ ctx, input }) => ctx.services.notifications.markRead(ctx.principal, input.ids)),
+});

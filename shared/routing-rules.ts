@@ -1,0 +1,240 @@
+// Routing rules and guardrails (SPEC §5.2–§5.3): their shape and save-time validation, shared by backend and extension.
+import { z } from 'zod';
+
+/** Flags every rule pattern and blocked pattern runs with: case-insensitive, Unicode-aware. */
+export const PATTERN_FLAGS = 'iu';
+
+const MAX_PATTERN_LENGTH = 500;
+const MAX_RULES = 100;
+const MAX_ACTIONS = 5;
+const MAX_KEYWORDS = 50;
+const MAX_LEAD_TAGS = 20;
+const MAX_BLOCKED_PATTERNS = 100;
+
+/** Escalation reason codes: a lowercase identifier, e.g. `billing` or `critical` (SPEC §5.9). */
+const REASON_CODE = /^[a-z][a-z0-9_]{0,31}$/;
+
+// Messages are written to follow a field path, as forms and errors show them: `name: is required`.
+
+/** Trimmed text of 1..max characters; `empty` is the message for a blank value. */
+const trimmedText = (max: number, empty = 'is required') =>
+  z
+    .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be text') })
+    .trim()
+    .min(1, { error: empty })
+    .max(max, { error: `must be at most ${max} characters` });
+
+/** A strict object: an unknown key (a typo such as `bypass_cooldown`) is an error, not silently dropped. */
+const strictObject = <Shape extends z.core.$ZodLooseShape>(shape: Shape) =>
+  z.strictObject(shape, {
+    error: (issue) => {
+      if (issue.code === 'unrecognized_keys') {
+        return `has unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
+      }
+      return issue.input === undefined ? 'is required' : 'must be an object';
+    },
+  });
+
+/**
+ * V8 repeats the whole pattern in its message ("Invalid regular expression: /(a/iu: Unterminated
+ * group"); the field path already says which pattern, so only the engine's reason is kept.
+ * Other engines' messages pass through unchanged.
+ */
+const ENGINE_PREFIX = /^Invalid regular expression: \/[\s\S]*\/[a-z]*: /;
+
+/**
+ * True when `source` has a group that contains an unbounded quantifier (`+`, `*`, `{n,}`, at any
+ * depth) and is itself followed by a repeating quantifier (`+`, `*` or any `{…}`; only `?` is
+ * exempt): `(a+)+`, `(\w*)*`, `(x+){2,}`, `((a+)b)*`. Such nesting can backtrack exponentially and
+ * hang message processing. `(refund|cancel)+` (no inner quantifier) and `(\d{1,3}\.){3}` (bounded
+ * inner quantifier) pass.
+ *
+ * Deliberately simple and conservative: it rejects some safe patterns (`(\d+\.)+`) and does not
+ * catch every slow one (overlapping alternatives such as `(a|ab)*`), so evaluation also caps the
+ * text a pattern sees. Expects a source that already compiles with {@link PATTERN_FLAGS}; in
+ * Unicode mode a `{` outside a class is always a quantifier and classes do not nest.
+ * @example hasNestedRepetition('(a+)+') // true
+ */
+export function hasNestedRepetition(source: string): boolean {
+  // One frame per open group (the root counts as one): does it contain an unbounded quantifier?
+  const frames: boolean[] = [false];
+  const markUnbounded = () => {
+    frames[frames.length - 1] = true;
+  };
+  /** Index just past the next `}` from `from` (the end of `source` if there is none). */
+  const pastBrace = (from: number) => {
+    const close = source.indexOf('}', from);
+    return close === -1 ? source.length : close + 1;
+  };
+  let inClass = false;
+  let i = 0;
+  while (i < source.length) {
+    const char = source[i];
+    if (char === '\\') {
+      // `\p{L}`, `\P{…}` and `\u{…}` carry braces that are not quantifiers.
+      const escaped = source[i + 1] ?? '';
+      i += 2;
+      if (/^[pPu]$/.test(escaped) && source[i] === '{') i = pastBrace(i);
+      continue;
+    }
+    if (inClass) {
+      if (char === ']') inClass = false;
+      i += 1;
+      continue;
+    }
+    if (char === '[') {
+      inClass = true;
+    } else if (char === '(') {
+      frames.push(false);
+    } else if (char === ')' && frames.length > 1) {
+      const groupHasUnbounded = frames.pop() ?? false;
+      const next = source[i + 1];
+      if (groupHasUnbounded && (next === '+' || next === '*' || next === '{')) return true;
+      if (groupHasUnbounded) markUnbounded();
+    } else if (char === '+' || char === '*') {
+      markUnbounded();
+    } else if (char === '{') {
+      const end = pastBrace(i);
+      if (/^\{\d+,\}$/.test(source.slice(i, end))) markUnbounded();
+      i = end;
+      continue;
+    }
+    i += 1;
+  }
+  return false;
+}
+
+/**
+ * What is wrong with a pattern source, or null when it is usable: it must compile with
+ * {@link PATTERN_FLAGS} and must not nest repetitions (see {@link hasNestedRepetition}).
+ */
+export function patternProblem(source: string): string | null {
+  try {
+    new RegExp(source, PATTERN_FLAGS);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.replace(ENGINE_PREFIX, '') : String(error);
+    return `pattern is not a valid regular expression: ${reason}`;
+  }
+  if (hasNestedRepetition(source)) return 'pattern has a nested repetition that could hang message processing; simplify it';
+  return null;
+}
+
+/**
+ * A regular expression source, as typed by an admin (not trimmed: spaces can matter). Validated on
+ * save so a bad pattern is a clear error, never a crash at message time (SPEC §5.3). Used for rule
+ * patterns and guardrail blocked patterns alike.
+ */
+export const ZMessagePattern = z
+  .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be text') })
+  .min(1, { error: 'is required' })
+  .max(MAX_PATTERN_LENGTH, { error: `must be at most ${MAX_PATTERN_LENGTH} characters` })
+  .superRefine((source, ctx) => {
+    const problem = patternProblem(source);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, input: source });
+  });
+
+/**
+ * When a rule matches: every part given must hold (see `evaluateRules` in the backend). An empty
+ * `keywords` or `leadTags` list counts as not given.
+ */
+export const ZRoutingCondition = strictObject({
+  /** Any of these words or phrases, whole, case-insensitive. */
+  keywords: z
+    .array(trimmedText(100, 'must not be empty'), { error: 'must be a list of words or phrases' })
+    .max(MAX_KEYWORDS, { error: `must have at most ${MAX_KEYWORDS} keywords` })
+    .optional(),
+  /** A regular expression tested against the message body with {@link PATTERN_FLAGS}. */
+  pattern: ZMessagePattern.optional(),
+  channel: z.enum(['sms', 'email'], { error: 'must be "sms" or "email"' }).optional(),
+  /** The lead must have all of these tags (case-insensitive). */
+  leadTags: z
+    .array(trimmedText(50, 'must not be empty'), { error: 'must be a list of tags' })
+    .max(MAX_LEAD_TAGS, { error: `must have at most ${MAX_LEAD_TAGS} tags` })
+    .optional(),
+  /** `open`: the message arrived within business hours; `closed`: outside them. */
+  businessHours: z.enum(['open', 'closed'], { error: 'must be "open" or "closed"' }).optional(),
+}).superRefine((condition, ctx) => {
+  const given = Boolean(condition.keywords?.length || condition.pattern || condition.channel || condition.leadTags?.length || condition.businessHours);
+  if (!given) {
+    ctx.addIssue({ code: 'custom', message: 'needs at least one of keywords, pattern, channel, leadTags or businessHours', input: condition });
+  }
+});
+export type RoutingCondition = z.infer<typeof ZRoutingCondition>;
+
+/** Open an escalation to a team (SPEC §5.2); `bypassCooldown` or a critical reason code skips the lead's cooldown (§5.9). */
+export const ZEscalateAction = strictObject({
+  type: z.literal('escalate'),
+  teamId: z.uuid({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a team id (UUID)') }),
+  reason: trimmedText(500),
+  reasonCode: z
+    .string({ error: 'must be text' })
+    .regex(REASON_CODE, { error: 'must be 1 to 32 lowercase letters, digits or underscores, starting with a letter' })
+    .optional(),
+  bypassCooldown: z.boolean({ error: 'must be true or false' }).optional(),
+});
+export type EscalateAction = z.infer<typeof ZEscalateAction>;
+
+/** Keep the AI quiet without a holder, for the team to pick up (SPEC §5.3). */
+export const ZTakeoverHoldAction = strictObject({ type: z.literal('takeover_hold') });
+export type TakeoverHoldAction = z.infer<typeof ZTakeoverHoldAction>;
+
+/** Tag the lead. */
+export const ZTagAction = strictObject({ type: z.literal('tag'), tag: trimmedText(50) });
+export type TagAction = z.infer<typeof ZTagAction>;
+
+/** One thing a matching rule does, told apart by `type`. */
+export const ZRoutingAction = z.discriminatedUnion('type', [ZEscalateAction, ZTakeoverHoldAction, ZTagAction], {
+  error: (issue) => (issue.code === 'invalid_union' ? 'must be "escalate", "takeover_hold" or "tag"' : 'must be an action object'),
+});
+export type RoutingAction = z.infer<typeof ZRoutingAction>;
+
+/**
+ * An admin-managed routing rule (SPEC §5.3). Rules run in list order. Unknown top-level keys are
+ * dropped (a form may send back `position` or timestamps); unknown keys in the condition or an
+ * action are errors.
+ * @example ZRoutingRule.parse({ name: 'Refunds', condition: { keywords: ['refund'] }, actions: [{ type: 'tag', tag: 'billing' }] })
+ */
+export const ZRoutingRule = z.object(
+  {
+    /** Absent for a rule not saved yet. */
+    id: z.uuid({ error: 'must be a rule id (UUID)' }).optional(),
+    name: trimmedText(120),
+    enabled: z.boolean({ error: 'must be true or false' }).default(true),
+    condition: ZRoutingCondition,
+    actions: z
+      .array(ZRoutingAction, { error: (issue) => (issue.input === undefined ? 'is required' : 'must be a list of actions') })
+      .min(1, { error: 'must have at least one action' })
+      .max(MAX_ACTIONS, { error: `must have at most ${MAX_ACTIONS} actions` })
+      .superRefine((actions, ctx) => {
+        // Two escalations or two holds in one rule would be ambiguous; tags may repeat harmlessly.
+        for (const type of ['escalate', 'takeover_hold'] as const) {
+          if (actions.filter((action) => action.type === type).length > 1) {
+            ctx.addIssue({ code: 'custom', message: `can have at most one ${type} action`, input: actions });
+          }
+        }
+      }),
+  },
+  { error: 'must be a rule object' },
+);
+/** A rule after parsing (`enabled` always present). */
+export type RoutingRule = z.infer<typeof ZRoutingRule>;
+/** A rule as accepted from a form or API (`enabled` may be left out). */
+export type RoutingRuleInput = z.input<typeof ZRoutingRule>;
+
+/** A tenant's rules, in evaluation order. */
+export const ZRoutingRules = z
+  .array(ZRoutingRule, { error: 'must be a list of rules' })
+  .max(MAX_RULES, { error: `must have at most ${MAX_RULES} rules` });
+
+/** rules.save: the whole ordered list replaces the stored one. */
+export const ZRulesSaveInput = z.object({ rules: ZRoutingRules });
+export type RulesSaveInput = z.infer<typeof ZRulesSaveInput>;
+
+/** Guardrails (SPEC §5.2): an AI draft matching any blocked pattern is not sent and escalates. */
+export const ZGuardrails = z.object({
+  blockedPatterns: z
+    .array(ZMessagePattern, { error: 'must be a list of patterns' })
+    .max(MAX_BLOCKED_PATTERNS, { error: `must have at most ${MAX_BLOCKED_PATTERNS} patterns` })
+    .default([]),
+});
+export type Guardrails = z.infer<typeof ZGuardrails>;
