@@ -97,6 +97,7 @@ export async function startServer(env: Env, log: Logger, clock: Clock = systemCl
       clearTimeout(grace);
       sweep.stop();
       await jobs.stop(graceMs);
+      await services.patterns.close();
       await bus.close();
       await db.destroy();
     })());

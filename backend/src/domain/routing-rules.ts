@@ -95,6 +95,15 @@ interface PreparedMessage {
   patternBody: () => string;
 }
 
+/** The text a rule pattern is tested against: the body in NFC, cut at {@link PATTERN_TEXT_LIMIT}. */
+export const patternTextOf = (body: string): string => patternText(body.normalize('NFC'));
+
+/**
+ * Pattern results computed elsewhere (a worker with a time budget, services/pattern-sandbox.ts):
+ * when given, patterns are looked up here instead of run in-line; a missing one does not match.
+ */
+export type PatternVerdicts = ReadonlyMap<string, boolean>;
+
 function prepare(message: RoutedMessage): PreparedMessage {
   let body: string | undefined;
   let patternBody: string | undefined;
@@ -110,12 +119,15 @@ function prepare(message: RoutedMessage): PreparedMessage {
 }
 
 /** Every part the condition has must hold; cheap parts first. Empty `keywords`/`leadTags` lists count as absent. */
-function conditionHolds(condition: RoutingCondition, message: PreparedMessage): boolean {
+function conditionHolds(condition: RoutingCondition, message: PreparedMessage, verdicts: PatternVerdicts | undefined): boolean {
   if (condition.channel !== undefined && condition.channel !== message.channel) return false;
   if (condition.businessHours !== undefined && (condition.businessHours === 'open') !== message.withinBusinessHours) return false;
   if (condition.leadTags?.some((tag) => !message.leadTags.has(tag.trim().toLowerCase()))) return false;
   if (condition.keywords?.length && !compiledKeywords(JSON.stringify(condition.keywords)).test(message.body())) return false;
-  if (condition.pattern !== undefined && !compiledPattern(condition.pattern).test(message.patternBody())) return false;
+  if (condition.pattern !== undefined) {
+    const matched = verdicts ? verdicts.get(condition.pattern) === true : compiledPattern(condition.pattern).test(message.patternBody());
+    if (!matched) return false;
+  }
   return true;
 }
 
@@ -134,12 +146,12 @@ function conditionHolds(condition: RoutingCondition, message: PreparedMessage): 
  * @example evaluateRules([refundRule], { body: 'I want a Refund!', channel: 'sms', leadTags: [], withinBusinessHours: true })
  * // { matched: [{ ruleId, ruleName: 'Refunds' }], escalate: { type: 'escalate', …, ruleName: 'Refunds' }, takeoverHold: false, tags: [] }
  */
-export function evaluateRules(rules: RoutingRule[], message: RoutedMessage): RuleEvaluation {
+export function evaluateRules(rules: RoutingRule[], message: RoutedMessage, verdicts?: PatternVerdicts): RuleEvaluation {
   const prepared = prepare(message);
   const evaluation: RuleEvaluation = { matched: [], escalate: null, takeoverHold: false, tags: [] };
   const seenTags = new Set<string>();
   for (const rule of rules) {
-    if (!rule.enabled || !conditionHolds(rule.condition, prepared)) continue;
+    if (!rule.enabled || !conditionHolds(rule.condition, prepared, verdicts)) continue;
     evaluation.matched.push({ ruleId: rule.id, ruleName: rule.name });
     for (const action of rule.actions) {
       if (action.type === 'escalate') {
@@ -162,8 +174,8 @@ export function evaluateRules(rules: RoutingRule[], message: RoutedMessage): Rul
  * Expects patterns parsed by `ZGuardrails`.
  * @example checkGuardrails({ blockedPatterns: ['guarantee'] }, 'We guarantee it') // { allowed: false, pattern: 'guarantee' }
  */
-export function checkGuardrails(guardrails: { blockedPatterns: string[] }, draft: string): GuardrailVerdict {
+export function checkGuardrails(guardrails: { blockedPatterns: string[] }, draft: string, verdicts?: PatternVerdicts): GuardrailVerdict {
   const text = draft.normalize('NFC');
-  const pattern = guardrails.blockedPatterns.find((source) => compiledPattern(source).test(text));
+  const pattern = guardrails.blockedPatterns.find((source) => (verdicts ? verdicts.get(source) === true : compiledPattern(source).test(text)));
   return pattern === undefined ? { allowed: true } : { allowed: false, pattern };
 }

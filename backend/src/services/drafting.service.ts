@@ -16,11 +16,12 @@ import { readTenantSettings } from './tenant-settings.js';
 import { withTransaction, type Infrastructure } from './unit-of-work.js';
 import { checkGuardrails } from '../domain/routing-rules.js';
 import type { EscalationsService } from './escalations.service.js';
+import type { PatternSandbox } from './pattern-sandbox.js';
 import { escalateSystemProblem } from './sla.service.js';
 
 const THREAD_LENGTH = 20;
 
-export function createDraftingService(infra: Infrastructure, jobs: JobEngine, builtIn: Drafter, random: RandomSource, escalations: EscalationsService) {
+export function createDraftingService(infra: Infrastructure, jobs: JobEngine, builtIn: Drafter, random: RandomSource, escalations: EscalationsService, patterns: PatternSandbox) {
   /** The tenant's configured drafter: an OpenAI-compatible endpoint, or the built-in responder. */
   const drafterFor = (ai: AiSettings): Drafter =>
     ai.provider === 'openai_compatible' && ai.url && ai.model ? createOpenAiCompatibleDrafter({ url: ai.url, model: ai.model, apiKey: ai.apiKey }) : builtIn;
@@ -44,6 +45,9 @@ export function createDraftingService(infra: Infrastructure, jobs: JobEngine, bu
       const thread = (await manager.getRepository(MessageEntity).find({ where: { tenantId, conversationId }, order: { createdAt: 'DESC' }, take: THREAD_LENGTH })).reverse();
       const text = (await drafter.draft(thread.map((entry) => ({ author: entry.author, body: entry.body })))).slice(0, REPLY_BODY_MAX_LENGTH[message.channel]);
 
+      // Guardrail patterns run in a worker with a time budget, before the transaction takes its locks.
+      const guardrailVerdicts = await patterns.test((await readTenantSettings(manager, tenantId)).guardrails.blockedPatterns, text.normalize('NFC'));
+
       return withTransaction(infra, tenantId, async (uow) => {
         // Checked again under the conversation lock: a takeover or a human reply meanwhile wins.
         const current = await lockConversation(uow.manager, tenantId, conversationId);
@@ -51,7 +55,7 @@ export function createDraftingService(infra: Infrastructure, jobs: JobEngine, bu
         if (await uow.manager.getRepository(ScheduledReplyEntity).existsBy({ tenantId, inReplyToMessageId: messageId })) return null;
         const settings = await readTenantSettings(uow.manager, tenantId);
         // Guardrails (SPEC §5.2): a draft matching a blocked pattern is never scheduled; it escalates through any cooldown.
-        const verdict = checkGuardrails(settings.guardrails, text);
+        const verdict = checkGuardrails(settings.guardrails, text, guardrailVerdicts);
         if (!verdict.allowed) {
           await uow.record({ type: 'reply.blocked', actor: 'system', conversationId, leadId: current.leadId, after: { inReplyToMessageId: messageId, guardrail: verdict.pattern, drafter: drafter.name } });
           await escalateSystemProblem(uow, escalations, current, settings, { trigger: 'guardrail', reason: 'An AI draft broke a guardrail and was not sent', reasonCode: 'guardrail' });
