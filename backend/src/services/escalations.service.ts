@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/principal.js';
 import type { TenantSettings } from '../../../shared/settings.js';
-import type { LeadRow } from '../db/entities/conversation.entities.js';
+import { LeadEntity, type LeadRow } from '../db/entities/conversation.entities.js';
 import { EscalationEntity, type EscalationRow } from '../db/entities/escalation.entities.js';
 import { TeamEntity } from '../db/entities/tenancy.entities.js';
 import { formatTenantTime } from '../domain/business-hours.js';
@@ -33,6 +33,7 @@ import {
   lockLead,
   type EscalationView,
 } from './escalation-store.js';
+import { lockConversation } from './conversation-store.js';
 import { readTenantSettings } from './tenant-settings.js';
 import { withTransaction, type Infrastructure, type UnitOfWork } from './unit-of-work.js';
 
@@ -190,6 +191,8 @@ export function createEscalationsService(infra: Infrastructure, jobs: JobEngine,
       const reason = parseResolveReason(command.reason);
       return withTransaction(infra, principal.tenantId, async (uow) => {
         const found = await findEscalationOrFail(uow, principal.tenantId, command.id);
+        // Lock order everywhere: conversation, then lead (a `handled` release locks the conversation).
+        if (found.conversationId) await lockConversation(uow.manager, principal.tenantId, found.conversationId);
         const lead = await lockLead(uow.manager, principal.tenantId, found.leadId);
         const row = await findEscalationOrFail(uow, principal.tenantId, command.id); // re-read under the lead's lock
         const settings = await readTenantSettings(uow.manager, principal.tenantId);
@@ -223,6 +226,7 @@ export function createEscalationsService(infra: Infrastructure, jobs: JobEngine,
 
     /** A lead's escalations, newest first (the open one, if any, is first). */
     async forLead(principal: Principal, leadId: string): Promise<EscalationView[]> {
+      if (!(await infra.db.getRepository(LeadEntity).existsBy({ id: leadId, tenantId: principal.tenantId }))) throw new DomainError('NOT_FOUND', 'Lead not found', 'leadId');
       const rows = await infra.db.getRepository(EscalationEntity).find({ where: { tenantId: principal.tenantId, leadId }, order: { openedAt: 'DESC' }, take: 50 });
       const settings = await readTenantSettings(infra.db.manager, principal.tenantId);
       return Promise.all(rows.map((row) => loadEscalationView(infra.db.manager, row, settings.hipaaMode)));
