@@ -32,10 +32,11 @@ export function cooldownNote(until: Date, timeZone: string, reason: ResolveReaso
   return `Escalations paused until ${formatTenantTime(until, timeZone)} — resolved as ${REASON_WORDS[reason]} by ${resolverName}`;
 }
 
-/** Writes the state over the row, conditional on the status it had (STYLE.md habit 2). */
+/** Writes the state over the row (read locked), conditional on the status and count it had (STYLE.md habit 2). */
 export async function writeEscalationState(uow: UnitOfWork, row: EscalationRow, next: EscalationState): Promise<EscalationRow> {
   const columns = { ...escalationColumnsOf(next), openLeadId: next.status === 'open' ? row.leadId : null };
-  const result = await uow.manager.getRepository(EscalationEntity).update({ id: row.id, tenantId: row.tenantId, status: row.status }, columns);
+  // Also conditional on the activity read: a stale read fails loudly instead of losing a count.
+  const result = await uow.manager.getRepository(EscalationEntity).update({ id: row.id, tenantId: row.tenantId, status: row.status, activityCount: row.activityCount }, columns);
   if (!result.affected) throw new DomainError('CONFLICT', 'The escalation changed at the same moment; reload and try again');
   return { ...row, ...columns };
 }

@@ -6,7 +6,7 @@ import { EscalationEntity, type EscalationRow } from '../db/entities/escalation.
 import { AgentEntity, TeamEntity, TeamMemberEntity, type TeamRow } from '../db/entities/tenancy.entities.js';
 import { DomainError } from '../domain/errors.js';
 import type { EscalationState } from '../domain/escalation.js';
-import { findLocked } from './row-lock.js';
+import { findForUpdate, findLocked, findOneForUpdate } from './row-lock.js';
 
 /** Locks the lead: every escalation change of a lead (open, activity, resolve, cooldown) is serial. */
 export async function lockLead(manager: EntityManager, tenantId: string, leadId: string, field = 'leadId'): Promise<LeadRow> {
@@ -15,10 +15,18 @@ export async function lockLead(manager: EntityManager, tenantId: string, leadId:
   return lead;
 }
 
+/** The lead's open escalation, for reading (a banner). Inside a change, use `lockOpenEscalation`. */
 export const findOpenEscalation = (manager: EntityManager, tenantId: string, leadId: string) =>
   manager.getRepository(EscalationEntity).findOneBy({ tenantId, openLeadId: leadId });
 
-export const countEscalations = (manager: EntityManager, tenantId: string, leadId: string) => manager.getRepository(EscalationEntity).countBy({ tenantId, leadId });
+/** The lead's open escalation, locked and as last committed (never the transaction's older snapshot). */
+export const lockOpenEscalation = (manager: EntityManager, tenantId: string, leadId: string) => findOneForUpdate(manager, EscalationEntity, { tenantId, openLeadId: leadId });
+
+/** An escalation by id, locked and as last committed. */
+export const lockEscalation = (manager: EntityManager, tenantId: string, id: string) => findOneForUpdate(manager, EscalationEntity, { tenantId, id });
+
+/** How many escalations the lead has had (the next one's cycle is one more), read as last committed. */
+export const countEscalations = async (manager: EntityManager, tenantId: string, leadId: string) => (await findForUpdate(manager, EscalationEntity, { tenantId, leadId })).length;
 
 export async function findTeamOrFail(manager: EntityManager, tenantId: string, teamId: string, field = 'teamId'): Promise<TeamRow> {
   const team = await manager.getRepository(TeamEntity).findOneBy({ id: teamId, tenantId });

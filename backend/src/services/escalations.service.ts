@@ -26,7 +26,8 @@ import {
   conversationOfLead,
   countEscalations,
   escalationStateOf,
-  findOpenEscalation,
+  lockEscalation,
+  lockOpenEscalation,
   findTeamOrFail,
   isTeamMember,
   loadEscalationView,
@@ -97,7 +98,7 @@ export function createEscalationsService(infra: Infrastructure, jobs: JobEngine,
    * one is open, else opened (or suppressed by the lead's cooldown, with a system note).
    */
   async function escalateWithin(uow: UnitOfWork, scope: LeadScope, request: EscalateRequest): Promise<EscalateOutcome> {
-    const open = await findOpenEscalation(uow.manager, scope.tenantId, scope.lead.id);
+    const open = await lockOpenEscalation(uow.manager, scope.tenantId, scope.lead.id);
     if (open) return recordActivity(uow, scope, open);
     const previousCycles = await countEscalations(uow.manager, scope.tenantId, scope.lead.id);
     const decision = decideEscalate({ open: null, previousCycles, cooldownUntil: scope.lead.cooldownUntil, coalesceSeconds: scope.settings.reEscalationCoalesceSeconds }, request, uow.now);
@@ -149,8 +150,9 @@ export function createEscalationsService(infra: Infrastructure, jobs: JobEngine,
     return { actor: principal.actor, name: principal.displayName, role: principal.role, groups: principal.groups, isTeamMember: await isTeamMember(uow.manager, principal.tenantId, teamId, principal.agentId) };
   }
 
-  async function findEscalationOrFail(uow: UnitOfWork, tenantId: string, id: string): Promise<EscalationRow> {
-    const row = await uow.manager.getRepository(EscalationEntity).findOneBy({ id, tenantId });
+  /** Locked, as last committed (call it after the lead's lock: lock order conversation, lead, escalation). */
+  async function lockEscalationOrFail(uow: UnitOfWork, tenantId: string, id: string): Promise<EscalationRow> {
+    const row = await lockEscalation(uow.manager, tenantId, id);
     if (!row) throw new DomainError('NOT_FOUND', 'Escalation not found', 'id');
     return row;
   }
@@ -160,7 +162,7 @@ export function createEscalationsService(infra: Infrastructure, jobs: JobEngine,
 
     /** A customer message on a lead: activity on its open escalation, if any (SPEC §5.10). */
     async customerActivityWithin(uow: UnitOfWork, scope: LeadScope): Promise<EscalateOutcome | null> {
-      const open = await findOpenEscalation(uow.manager, scope.tenantId, scope.lead.id);
+      const open = await lockOpenEscalation(uow.manager, scope.tenantId, scope.lead.id);
       return open ? recordActivity(uow, scope, open) : null;
     },
 
@@ -169,7 +171,7 @@ export function createEscalationsService(infra: Infrastructure, jobs: JobEngine,
      * Returns null when nothing is open. Never releases a takeover.
      */
     async resolveAutomaticallyWithin(uow: UnitOfWork, scope: LeadScope, command: { resolver: Resolver; reason: ResolveReason; note: string | null; source: 'reply' | 'task' }): Promise<EscalationView | null> {
-      const open = await findOpenEscalation(uow.manager, scope.tenantId, scope.lead.id);
+      const open = await lockOpenEscalation(uow.manager, scope.tenantId, scope.lead.id);
       return open ? resolveWithin(uow, scope, open, command) : null;
     },
 
@@ -190,11 +192,12 @@ export function createEscalationsService(infra: Infrastructure, jobs: JobEngine,
     async resolve(principal: Principal, command: { id: string; reason: string; note?: string | null }): Promise<EscalationView> {
       const reason = parseResolveReason(command.reason);
       return withTransaction(infra, principal.tenantId, async (uow) => {
-        const found = await findEscalationOrFail(uow, principal.tenantId, command.id);
+        const found = await uow.manager.getRepository(EscalationEntity).findOneBy({ id: command.id, tenantId: principal.tenantId });
+        if (!found) throw new DomainError('NOT_FOUND', 'Escalation not found', 'id');
         // Lock order everywhere: conversation, then lead (a `handled` release locks the conversation).
         if (found.conversationId) await lockConversation(uow.manager, principal.tenantId, found.conversationId);
         const lead = await lockLead(uow.manager, principal.tenantId, found.leadId);
-        const row = await findEscalationOrFail(uow, principal.tenantId, command.id); // re-read under the lead's lock
+        const row = await lockEscalationOrFail(uow, principal.tenantId, command.id);
         const settings = await readTenantSettings(uow.manager, principal.tenantId);
         const scope: LeadScope = { tenantId: principal.tenantId, lead, conversationId: row.conversationId, settings, actor: principal.actor };
         return resolveWithin(uow, scope, row, { resolver: await resolverOf(uow, principal, row.teamId), reason, note: command.note ?? null, source: 'manual' });
@@ -207,7 +210,8 @@ export function createEscalationsService(infra: Infrastructure, jobs: JobEngine,
         const found = await uow.manager.getRepository(EscalationEntity).findOneBy({ id: payload.escalationId, tenantId: payload.tenantId });
         if (!found || found.status !== 'open') return;
         const lead = await lockLead(uow.manager, payload.tenantId, found.leadId);
-        const row = await findEscalationOrFail(uow, payload.tenantId, found.id);
+        const row = await lockEscalationOrFail(uow, payload.tenantId, found.id);
+        if (row.status !== 'open') return;
         const settings = await readTenantSettings(uow.manager, payload.tenantId);
         const decision = decideNotificationFlush(escalationStateOf(row), settings.reEscalationCoalesceSeconds, uow.now);
         if (decision.effects.length === 0) return;

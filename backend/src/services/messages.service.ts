@@ -16,7 +16,7 @@ import { applyTakeoverDecision, takeoverStateOf } from './takeover-effects.js';
 import { readTenantSettings } from './tenant-settings.js';
 import { withTransaction, type Infrastructure } from './unit-of-work.js';
 import type { EscalationsService } from './escalations.service.js';
-import { escalationStateOf, findOpenEscalation, isTeamMember, lockLead } from './escalation-store.js';
+import { escalationStateOf, isTeamMember, lockLead, lockOpenEscalation } from './escalation-store.js';
 import { resolutionByReply } from '../domain/escalation.js';
 
 export interface AgentMessageCommand {
@@ -60,7 +60,7 @@ export function createMessagesService(infra: Infrastructure, jobs: JobEngine, co
 
       // A reply by a member of the escalated team resolves it as handled; anyone else's does not (SPEC §5.7).
       const lead = await lockLead(manager, principal.tenantId, conversation.leadId);
-      const open = await findOpenEscalation(manager, principal.tenantId, lead.id);
+      const open = await lockOpenEscalation(manager, principal.tenantId, lead.id);
       const member = open ? await isTeamMember(manager, principal.tenantId, open.teamId, agentId) : false;
       const reason = open ? resolutionByReply(escalationStateOf(open), { isTeamMember: member }) : null;
       const resolvedEscalation = reason

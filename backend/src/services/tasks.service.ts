@@ -8,7 +8,8 @@ import { formatTenantTime } from '../domain/business-hours.js';
 import { DomainError } from '../domain/errors.js';
 import { mayResolve, resolutionByTask, resolvePermissionMessage, validateResolutionNote, type ResolveReason, type TaskDisposition } from '../domain/escalation.js';
 import { lockConversation } from './conversation-store.js';
-import { findOpenEscalation, isTeamMember, lockLead } from './escalation-store.js';
+import { findOpenEscalation, isTeamMember, lockLead, lockOpenEscalation } from './escalation-store.js';
+import { findLocked } from './row-lock.js';
 import type { EscalationsService } from './escalations.service.js';
 import { readTenantSettings } from './tenant-settings.js';
 import { withTransaction, type Infrastructure } from './unit-of-work.js';
@@ -78,14 +79,14 @@ export function createTasksService(infra: Infrastructure, escalations: Escalatio
         // Lock order everywhere: conversation, then lead.
         if (open?.conversationId) await lockConversation(uow.manager, principal.tenantId, open.conversationId);
         const lead = await lockLead(uow.manager, principal.tenantId, found.leadId);
-        const task = (await tasks.findOneBy({ id: command.id, tenantId: principal.tenantId }))!;
+        const task = (await findLocked(uow.manager, TaskEntity, principal.tenantId, command.id))!;
         if (task.status === 'completed') {
           const when = task.completedAt ? ` at ${formatTenantTime(task.completedAt, settings.businessHours.timeZone)}` : '';
           throw new DomainError('CONFLICT', `This task was already completed${when}`);
         }
         const reason = resolutionByTask({ disposition: command.disposition ?? null, resolutionReason: command.resolutionReason ?? null });
         let escalation = null;
-        const current = await findOpenEscalation(uow.manager, principal.tenantId, lead.id);
+        const current = await lockOpenEscalation(uow.manager, principal.tenantId, lead.id);
         if (current && reason) {
           const resolver = { actor: principal.actor, name: principal.displayName, role: principal.role, groups: principal.groups, isTeamMember: await isTeamMember(uow.manager, principal.tenantId, current.teamId, principal.agentId) };
           if (mayResolve(resolver)) {
