@@ -74,12 +74,15 @@ async function rawCall(key: string, procedure: string, input: unknown, method: '
   return { status: response.status, text: await response.text() };
 }
 
-/** `events.onChange` read as a raw SSE body; events are the JSON `data:` payloads of non-control messages. */
-function openRawEventStream(key: string) {
+/**
+ * `events.onChange` read as a raw SSE body; events are the JSON `data:` payloads of non-control
+ * messages. `lastEventId`: replay from there, so nothing is missed while the stream connects.
+ */
+function openRawEventStream(key: string, lastEventId: string | null) {
   const controller = new AbortController();
   let text = '';
   const reading = (async () => {
-    const response = await fetch(`${backend.server.url}/trpc/events.onChange?input=${encodeURIComponent(JSON.stringify({}))}`, {
+    const response = await fetch(`${backend.server.url}/trpc/events.onChange?input=${encodeURIComponent(JSON.stringify(lastEventId ? { lastEventId } : {}))}`, {
       headers: { authorization: `Bearer ${key}`, accept: 'text/event-stream' },
       signal: controller.signal,
     });
@@ -132,7 +135,7 @@ describe('HIPAA mode (SPEC §5.4)', () => {
     const otto = await t.agent('otto'); // not on the team
     await t.admin.rules.save.mutate({ rules: [{ name: 'Refunds', condition: { keywords: ['refund'] }, actions: [{ type: 'escalate', teamId: team.id, reason: 'Refund request' }] }] });
 
-    const stream = openRawEventStream(zara.key);
+    const stream = openRawEventStream(zara.key, await t.admin.events.latestId.query());
     try {
       // A settings change seen on the stream proves it is live before anything happens.
       await t.admin.settings.update.mutate({ hipaaMode, reEscalationCoalesceSeconds: 0 });

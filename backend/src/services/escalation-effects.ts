@@ -8,6 +8,7 @@ import { TeamEntity } from '../db/entities/tenancy.entities.js';
 import { formatTenantTime } from '../domain/business-hours.js';
 import type { EscalationEffect, EscalationState, ResolveReason } from '../domain/escalation.js';
 import { DomainError } from '../domain/errors.js';
+import { notificationDetailsFor } from '../domain/redaction.js';
 import { ESCALATION_FLUSH_JOB, refs } from '../jobs/definitions/job-names.js';
 import type { JobEngine } from '../jobs/job-engine.js';
 import { activeMemberIds, escalationColumnsOf } from './escalation-store.js';
@@ -56,7 +57,7 @@ async function notifyTeam(uow: UnitOfWork, context: EscalationContext, row: Esca
     kind,
     count,
     trigger: row.trigger,
-    ...(hipaa ? {} : { teamName: team?.name ?? null, cycle: row.cycle, leadName: context.lead.name, reason: row.reason }),
+    ...notificationDetailsFor(hipaa, { teamName: team?.name ?? null, cycle: row.cycle, leadName: context.lead.name, reason: row.reason }),
   };
   const notifications: NotificationRow[] = agentIds.map((agentId) => ({ id: randomUUID(), tenantId: context.tenantId, agentId, escalationId: row.id, kind, count, payload, createdAt: uow.now, readAt: null }));
   if (notifications.length > 0) await uow.manager.getRepository(NotificationEntity).insert(notifications as never);

@@ -6,6 +6,7 @@ import { EscalationEntity, type EscalationRow } from '../db/entities/escalation.
 import { AgentEntity, TeamEntity, TeamMemberEntity, type TeamRow } from '../db/entities/tenancy.entities.js';
 import { DomainError } from '../domain/errors.js';
 import type { EscalationState } from '../domain/escalation.js';
+import { escalationIdentityFor } from '../domain/redaction.js';
 import { findForUpdate, findLocked, findOneForUpdate } from './row-lock.js';
 
 /** Locks the lead: every escalation change of a lead (open, activity, resolve, cooldown) is serial. */
@@ -104,7 +105,7 @@ export function escalationView(row: EscalationRow, team: Pick<TeamRow, 'id' | 'n
     leadId: row.leadId,
     conversationId: row.conversationId,
     status: row.status,
-    ...(hipaaMode ? { redacted: true as const } : { redacted: false as const, team: team ? { id: team.id, name: team.name } : null, cycle: row.cycle }),
+    ...escalationIdentityFor(hipaaMode, { team: team ? { id: team.id, name: team.name } : null, cycle: row.cycle }),
     reason: row.reason,
     reasonCode: row.reasonCode,
     trigger: row.trigger,
