@@ -144,11 +144,22 @@ export class JobClaimer {
     await runner.connect();
     try {
       await runner.startTransaction('READ COMMITTED');
-      const due: JobRow[] = await runner.query(
-        `SELECT * FROM jobs WHERE name = ? AND disabled = 0 AND locked_at IS NULL AND next_run_at <= ?
-         ORDER BY next_run_at LIMIT ${this.batchSize} FOR UPDATE SKIP LOCKED`,
+      // Candidates by the claim index without locking, then locked by primary key. Locking through
+      // the secondary index made InnoDB skip due, unlocked rows for many seconds when the machine
+      // was CPU-starved (its implicit-lock check on secondary records is conservative while purge lags).
+      const candidates: { id: string }[] = await runner.query(
+        `SELECT id FROM jobs WHERE name = ? AND disabled = 0 AND locked_at IS NULL AND next_run_at <= ?
+         ORDER BY next_run_at LIMIT ${this.batchSize}`,
         [request.name, this.sql.time(request.nextScanAt)],
       );
+      const due: JobRow[] =
+        candidates.length === 0
+          ? []
+          : await runner.query(
+              `SELECT * FROM jobs WHERE id IN (${placeholders(candidates.length)}) AND disabled = 0 AND locked_at IS NULL AND next_run_at <= ?
+               ORDER BY next_run_at FOR UPDATE SKIP LOCKED`,
+              [...candidates.map((row) => row.id), this.sql.time(request.nextScanAt)],
+            );
       const expired: JobRow[] =
         due.length < this.batchSize && this.shouldScanExpired(request.name)
           ? await runner.query(
