@@ -20,13 +20,15 @@ async function main(): Promise<void> {
       return { name: 'reply.send', priority: 0, type: 'normal' as const, nextRunAt: dueAt, data: { dueAt: dueAt.toISOString(), ref: `scheduled_reply:${randomUUID()}` } };
     });
     const insertStarted = Date.now();
-    await repository.insertMany(jobs);
+    const ids = await repository.insertMany(jobs);
     const insertMs = Date.now() - insertStarted;
     await db.query('ANALYZE TABLE jobs');
     const at = new Date(now + 500);
     const queries: [string, string, unknown[]][] = [
-      ['claim (due, unlocked)', 'SELECT * FROM jobs WHERE name = ? AND disabled = 0 AND locked_at IS NULL AND next_run_at <= ? ORDER BY next_run_at LIMIT 50 FOR UPDATE SKIP LOCKED', ['reply.send', at]],
-      ['claim (expired locks)', 'SELECT * FROM jobs WHERE name = ? AND disabled = 0 AND locked_at <= ? ORDER BY locked_at LIMIT 50 FOR UPDATE SKIP LOCKED', ['reply.send', new Date(now - 60_000)]],
+      // The claim reads candidate ids by the index, then locks those rows by primary key (job-claimer.ts).
+      ['claim candidates (due, unlocked)', 'SELECT id FROM jobs WHERE name = ? AND disabled = 0 AND locked_at IS NULL AND next_run_at <= ? ORDER BY next_run_at LIMIT 50', ['reply.send', at]],
+      ['claim lock by id', `SELECT * FROM jobs WHERE id IN (${ids.slice(0, 50).map(() => '?').join(', ')}) AND disabled = 0 AND locked_at IS NULL AND next_run_at <= ? FOR UPDATE SKIP LOCKED`, [...ids.slice(0, 50), at]],
+      ['claim candidates (expired locks)', 'SELECT id FROM jobs WHERE name = ? AND disabled = 0 AND locked_at <= ? ORDER BY locked_at LIMIT 50', ['reply.send', new Date(now - 60_000)]],
       ['queue size', 'SELECT COUNT(*) AS count FROM jobs WHERE next_run_at < ?', [at]],
       ['cancel by reference', 'DELETE FROM jobs WHERE ref_key = ?', [jobs[50_000]!.data.ref]],
     ];

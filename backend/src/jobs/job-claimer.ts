@@ -147,25 +147,26 @@ export class JobClaimer {
       // Candidates by the claim index without locking, then locked by primary key. Locking through
       // the secondary index made InnoDB skip due, unlocked rows for many seconds when the machine
       // was CPU-starved (its implicit-lock check on secondary records is conservative while purge lags).
-      const candidates: { id: string }[] = await runner.query(
-        `SELECT id FROM jobs WHERE name = ? AND disabled = 0 AND locked_at IS NULL AND next_run_at <= ?
-         ORDER BY next_run_at LIMIT ${this.batchSize}`,
-        [request.name, this.sql.time(request.nextScanAt)],
-      );
-      const due: JobRow[] =
+      const lockCandidates = async (candidates: { id: string }[], stillClaimable: string, values: unknown[]): Promise<JobRow[]> =>
         candidates.length === 0
           ? []
-          : await runner.query(
-              `SELECT * FROM jobs WHERE id IN (${placeholders(candidates.length)}) AND disabled = 0 AND locked_at IS NULL AND next_run_at <= ?
-               ORDER BY next_run_at FOR UPDATE SKIP LOCKED`,
-              [...candidates.map((row) => row.id), this.sql.time(request.nextScanAt)],
-            );
+          : runner.query(`SELECT * FROM jobs WHERE id IN (${placeholders(candidates.length)}) AND disabled = 0 AND ${stillClaimable} FOR UPDATE SKIP LOCKED`, [
+              ...candidates.map((row) => row.id),
+              ...values,
+            ]);
+      const nextScanAt = this.sql.time(request.nextScanAt);
+      const due = await lockCandidates(
+        await runner.query(`SELECT id FROM jobs WHERE name = ? AND disabled = 0 AND locked_at IS NULL AND next_run_at <= ? ORDER BY next_run_at LIMIT ${this.batchSize}`, [request.name, nextScanAt]),
+        'locked_at IS NULL AND next_run_at <= ?',
+        [nextScanAt],
+      );
+      const lockDeadline = this.sql.time(request.lockDeadline);
       const expired: JobRow[] =
         due.length < this.batchSize && this.shouldScanExpired(request.name)
-          ? await runner.query(
-              `SELECT * FROM jobs WHERE name = ? AND disabled = 0 AND locked_at <= ?
-               ORDER BY locked_at LIMIT ${this.batchSize - due.length} FOR UPDATE SKIP LOCKED`,
-              [request.name, this.sql.time(request.lockDeadline)],
+          ? await lockCandidates(
+              await runner.query(`SELECT id FROM jobs WHERE name = ? AND disabled = 0 AND locked_at <= ? ORDER BY locked_at LIMIT ${this.batchSize - due.length}`, [request.name, lockDeadline]),
+              'locked_at <= ?',
+              [lockDeadline],
             )
           : [];
       const rows = [...due, ...expired];
