@@ -41,12 +41,13 @@ export function createDraftingService(infra: Infrastructure, jobs: JobEngine, bu
       if (await manager.getRepository(ScheduledReplyEntity).existsBy({ tenantId, inReplyToMessageId: messageId })) return null; // a re-run
 
       // Drafting may take seconds (an HTTP call): outside any transaction.
-      const drafter = drafterFor((await readTenantSettings(manager, tenantId)).ai);
+      const { ai, guardrails } = await readTenantSettings(manager, tenantId);
+      const drafter = drafterFor(ai);
       const thread = (await manager.getRepository(MessageEntity).find({ where: { tenantId, conversationId }, order: { createdAt: 'DESC' }, take: THREAD_LENGTH })).reverse();
       const text = (await drafter.draft(thread.map((entry) => ({ author: entry.author, body: entry.body })))).slice(0, REPLY_BODY_MAX_LENGTH[message.channel]);
 
       // Guardrail patterns run in a worker with a time budget, before the transaction takes its locks.
-      const guardrailVerdicts = await patterns.test((await readTenantSettings(manager, tenantId)).guardrails.blockedPatterns, text.normalize('NFC'));
+      const guardrailVerdicts = await patterns.test(guardrails.blockedPatterns, text.normalize('NFC'));
 
       return withTransaction(infra, tenantId, async (uow) => {
         // Checked again under the conversation lock: a takeover or a human reply meanwhile wins.

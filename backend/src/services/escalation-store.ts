@@ -5,7 +5,8 @@ import { ConversationEntity, LeadEntity, type LeadRow } from '../db/entities/con
 import { EscalationEntity, type EscalationRow } from '../db/entities/escalation.entities.js';
 import { AgentEntity, TeamEntity, TeamMemberEntity, type TeamRow } from '../db/entities/tenancy.entities.js';
 import { DomainError } from '../domain/errors.js';
-import type { EscalationState } from '../domain/escalation.js';
+import type { EscalationState, Resolver } from '../domain/escalation.js';
+import type { Principal } from '../auth/principal.js';
 import { escalationIdentityFor } from '../domain/redaction.js';
 import { findForUpdate, findLocked, findOneForUpdate } from './row-lock.js';
 
@@ -131,3 +132,12 @@ export async function escalationTeamOf(manager: EntityManager, tenantId: string,
   const configured = configuredTeamId ? await repository.findOneBy({ id: configuredTeamId, tenantId }) : null;
   return configured ?? (await repository.findOne({ where: { tenantId }, order: { createdAt: 'ASC' } }));
 }
+
+/** The caller as the resolution rules see them (SPEC §5.5). */
+export const resolverOf = (principal: Principal, isTeamMember: boolean): Resolver => ({
+  actor: principal.actor,
+  name: principal.displayName,
+  role: principal.role,
+  groups: principal.groups,
+  isTeamMember,
+});

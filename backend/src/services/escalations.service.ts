@@ -32,6 +32,7 @@ import {
   isTeamMember,
   loadEscalationView,
   lockLead,
+  resolverOf,
   type EscalationView,
 } from './escalation-store.js';
 import { lockConversation } from './conversation-store.js';
@@ -146,10 +147,6 @@ export function createEscalationsService(infra: Infrastructure, jobs: JobEngine,
     return loadEscalationView(uow.manager, resolved, hipaa);
   }
 
-  async function resolverOf(uow: UnitOfWork, principal: Principal, teamId: string): Promise<Resolver> {
-    return { actor: principal.actor, name: principal.displayName, role: principal.role, groups: principal.groups, isTeamMember: await isTeamMember(uow.manager, principal.tenantId, teamId, principal.agentId) };
-  }
-
   /** Locked, as last committed (call it after the lead's lock: lock order conversation, lead, escalation). */
   async function lockEscalationOrFail(uow: UnitOfWork, tenantId: string, id: string): Promise<EscalationRow> {
     const row = await lockEscalation(uow.manager, tenantId, id);
@@ -200,7 +197,7 @@ export function createEscalationsService(infra: Infrastructure, jobs: JobEngine,
         const row = await lockEscalationOrFail(uow, principal.tenantId, command.id);
         const settings = await readTenantSettings(uow.manager, principal.tenantId);
         const scope: LeadScope = { tenantId: principal.tenantId, lead, conversationId: row.conversationId, settings, actor: principal.actor };
-        return resolveWithin(uow, scope, row, { resolver: await resolverOf(uow, principal, row.teamId), reason, note: command.note ?? null, source: 'manual' });
+        return resolveWithin(uow, scope, row, { resolver: resolverOf(principal, await isTeamMember(uow.manager, principal.tenantId, row.teamId, principal.agentId)), reason, note: command.note ?? null, source: 'manual' });
       });
     },
 

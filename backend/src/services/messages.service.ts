@@ -16,7 +16,7 @@ import { applyTakeoverDecision, takeoverStateOf } from './takeover-effects.js';
 import { readTenantSettings } from './tenant-settings.js';
 import { withTransaction, type Infrastructure } from './unit-of-work.js';
 import type { EscalationsService } from './escalations.service.js';
-import { escalationStateOf, isTeamMember, lockLead, lockOpenEscalation } from './escalation-store.js';
+import { escalationStateOf, isTeamMember, lockLead, lockOpenEscalation, resolverOf } from './escalation-store.js';
 import { resolutionByReply } from '../domain/escalation.js';
 
 export interface AgentMessageCommand {
@@ -65,7 +65,7 @@ export function createMessagesService(infra: Infrastructure, jobs: JobEngine, co
       const reason = open ? resolutionByReply(escalationStateOf(open), { isTeamMember: member }) : null;
       const resolvedEscalation = reason
         ? await escalations.resolveAutomaticallyWithin(uow, { tenantId: principal.tenantId, lead, conversationId: conversation.id, settings, actor: principal.actor }, {
-            resolver: { actor: principal.actor, name: principal.displayName, role: principal.role, groups: principal.groups, isTeamMember: member },
+            resolver: resolverOf(principal, member),
             reason,
             note: null,
             source: 'reply',

@@ -8,7 +8,7 @@ import { formatTenantTime } from '../domain/business-hours.js';
 import { DomainError } from '../domain/errors.js';
 import { mayResolve, resolutionByTask, resolvePermissionMessage, validateResolutionNote, type ResolveReason, type TaskDisposition } from '../domain/escalation.js';
 import { lockConversation } from './conversation-store.js';
-import { findOpenEscalation, isTeamMember, lockLead, lockOpenEscalation } from './escalation-store.js';
+import { findOpenEscalation, isTeamMember, lockLead, lockOpenEscalation, resolverOf } from './escalation-store.js';
 import { findLocked } from './row-lock.js';
 import type { EscalationsService } from './escalations.service.js';
 import { readTenantSettings } from './tenant-settings.js';
@@ -88,7 +88,7 @@ export function createTasksService(infra: Infrastructure, escalations: Escalatio
         let escalation = null;
         const current = await lockOpenEscalation(uow.manager, principal.tenantId, lead.id);
         if (current && reason) {
-          const resolver = { actor: principal.actor, name: principal.displayName, role: principal.role, groups: principal.groups, isTeamMember: await isTeamMember(uow.manager, principal.tenantId, current.teamId, principal.agentId) };
+          const resolver = resolverOf(principal, await isTeamMember(uow.manager, principal.tenantId, current.teamId, principal.agentId));
           if (mayResolve(resolver)) {
             const scope = { tenantId: principal.tenantId, lead, conversationId: current.conversationId, settings, actor: principal.actor };
             escalation = await escalations.resolveAutomaticallyWithin(uow, scope, { resolver, reason, note, source: 'task' });

@@ -1,0 +1,93 @@
+// Routing rules at message time through the API on MariaDB + Redis + Agenda (SPEC §5.3):
+// takeover_hold and tag actions, and a catastrophic pattern that must not stall message handling.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { refs } from '../../backend/src/jobs/definitions/job-names.js';
+import type { CreatedTenant } from '../../backend/src/services/tenants.service.js';
+import { startTestBackend, type TestBackend } from '../support/in-process-server.js';
+import { postSignedWebhook } from '../support/signed-webhook.js';
+import { createTestClient, type TestClient } from '../support/trpc-client.js';
+
+let backend: TestBackend;
+let acme: CreatedTenant;
+let admin: TestClient;
+let dana: TestClient;
+let danaId: string;
+
+beforeAll(async () => {
+  backend = await startTestBackend('routing', { dialect: 'mysql', redis: true });
+  acme = await backend.createTenant('acme');
+  admin = createTestClient(backend.server.url, acme.apiKey);
+  const created = await admin.agents.create.mutate({ email: 'dana@acme.test', name: 'Dana' });
+  danaId = created.id;
+  dana = createTestClient(backend.server.url, (await admin.apiKeys.create.mutate({ name: 'dana', role: 'agent', agentId: danaId })).key);
+  await admin.settings.update.mutate({ replyCadence: { enabled: false, minDelaySeconds: 0, maxDelaySeconds: 0 } });
+});
+
+afterAll(() => backend?.stop());
+
+async function customerWrites(body: string): Promise<{ conversationId: string; messageId: string }> {
+  const thread = `t-${randomUUID()}`;
+  const result = await postSignedWebhook(backend.server.url, '/webhooks/inbound', acme.webhookSecret, {
+    tenant: acme.tenant.slug, connector: 'sms-gateway', channel: 'sms', externalConversationId: thread, externalMessageId: randomUUID(), body,
+    lead: { phone: `+1555${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}` },
+  });
+  expect(result.status).toBe(202);
+  return { conversationId: result.body.conversationId as string, messageId: result.body.messageId as string };
+}
+
+/** Waits until the AI draft job of a message has run (whatever it decided). */
+async function draftJobDone(messageId: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const [row] = await backend.server.db.query('SELECT last_finished_at FROM jobs WHERE ref_key = ?', [refs.draft(messageId)]);
+    if (row?.last_finished_at) return;
+    if (Date.now() > deadline) throw new Error('the draft job did not run');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const authorsOf = async (conversationId: string) => (await dana.conversations.timeline.query({ id: conversationId })).messages.map((message) => message.author);
+
+describe('routing rule actions', () => {
+  beforeAll(async () => {
+    await admin.rules.save.mutate({ rules: [{ name: 'Legal threats', condition: { keywords: ['lawyer'] }, actions: [{ type: 'takeover_hold' }, { type: 'tag', tag: 'legal' }] }] });
+  });
+
+  it('takeover_hold keeps the AI quiet with no holder until an agent picks it up; tag tags the lead', async () => {
+    const { conversationId, messageId } = await customerWrites('I am calling my lawyer about this');
+    await draftJobDone(messageId);
+    const held = await dana.conversations.get.query({ id: conversationId });
+    expect(held.takeover).toMatchObject({ source: 'rule_hold', holder: null });
+    expect(await authorsOf(conversationId)).toEqual(['customer']);
+    const { events } = await dana.conversations.timeline.query({ id: conversationId });
+    expect(events.find((event) => event.type === 'lead.tagged')?.after).toMatchObject({ tags: ['legal'], rules: ['Legal threats'] });
+
+    const picked = await dana.conversations.takeOver.mutate({ id: conversationId });
+    expect(picked.takeover).toMatchObject({ source: 'manual', holder: { agentId: danaId, name: 'Dana' } });
+  });
+
+  it('a message no rule matches is answered by the AI as usual', async () => {
+    const { conversationId, messageId } = await customerWrites('What are your opening hours?');
+    await draftJobDone(messageId);
+    expect((await dana.conversations.get.query({ id: conversationId })).takeover).toBeNull();
+    expect(await authorsOf(conversationId)).toEqual(['customer', 'ai']);
+  });
+});
+
+describe('a pattern that backtracks catastrophically', () => {
+  it('does not stall message handling: it counts as not matching and the AI still answers', async () => {
+    // `a*a*b` passes save-time validation (no nested repetition), yet tested in-line on 5,000 a's
+    // it runs for over a minute — past this test's 30 s timeout.
+    await admin.rules.save.mutate({ rules: [{ name: 'Slow', condition: { pattern: 'a*a*b' }, actions: [{ type: 'escalate', teamId: acme.team.id, reason: 'pattern' }] }] });
+    const { conversationId, messageId } = await customerWrites('a'.repeat(5000));
+    await draftJobDone(messageId);
+    const view = await dana.conversations.get.query({ id: conversationId });
+    expect(view.escalation).toBeNull();
+    expect(await authorsOf(conversationId)).toEqual(['customer', 'ai']);
+    // The next message on the tenant is handled too (the pattern is set aside for a while).
+    const next = await customerWrites('hello again');
+    await draftJobDone(next.messageId);
+    expect(await authorsOf(next.conversationId)).toEqual(['customer', 'ai']);
+  });
+});
