@@ -169,6 +169,12 @@ export function createJobEngine(options: JobEngineOptions) {
       };
     },
 
+    /** Like `scheduleInTransaction`, after removing the jobs armed earlier under the payload's `ref`: one job per reference. */
+    async replaceInTransaction<T extends ScheduledPayload & { ref: string }>(manager: EntityManager, name: string, runAt: Date, payload: T) {
+      await repository.removeByRef(payload.ref, manager);
+      return this.scheduleInTransaction(manager, name, runAt, payload);
+    },
+
     /** Removes a reference's jobs (exact match), inside the caller's transaction when given. */
     cancelByRef: (ref: string, manager?: EntityManager) => repository.removeByRef(ref, manager),
 

@@ -72,8 +72,7 @@ export async function applyEscalationEffects(uow: UnitOfWork, jobs: JobEngine, c
         break;
       case 'schedule_notification_flush': {
         // One flush per window: re-arming replaces the one armed by earlier activity.
-        await jobs.cancelByRef(refs.escalationFlush(row.id), uow.manager);
-        const job = await jobs.scheduleInTransaction(uow.manager, ESCALATION_FLUSH_JOB, effect.at, { dueAt: effect.at.toISOString(), ref: refs.escalationFlush(row.id), tenantId: context.tenantId, escalationId: row.id });
+        const job = await jobs.replaceInTransaction(uow.manager, ESCALATION_FLUSH_JOB, effect.at, { dueAt: effect.at.toISOString(), ref: refs.escalationFlush(row.id), tenantId: context.tenantId, escalationId: row.id });
         uow.afterCommit(job.announce);
         break;
       }

@@ -37,8 +37,7 @@ export async function applyReplyDecision(
         await jobs.cancelByRef(refs.reply(reply.id), uow.manager);
         break;
       case 'schedule_send_job': {
-        await jobs.cancelByRef(refs.reply(reply.id), uow.manager);
-        const job = await jobs.scheduleInTransaction(uow.manager, REPLY_SEND_JOB, effect.at, { dueAt: effect.at.toISOString(), ref: refs.reply(reply.id), tenantId: reply.tenantId, replyId: reply.id });
+        const job = await jobs.replaceInTransaction(uow.manager, REPLY_SEND_JOB, effect.at, { dueAt: effect.at.toISOString(), ref: refs.reply(reply.id), tenantId: reply.tenantId, replyId: reply.id });
         uow.afterCommit(job.announce);
         break;
       }
