@@ -1,6 +1,7 @@
 // The one typed protocol between content scripts, popup, options and the background worker.
 import { browser } from 'wxt/browser';
 import type { BackendHealth } from './background/backend-status';
+import type { ConversationRef, ConversationView, TimelinePage, ResolveReason, AgentSend } from './overlay/overlay-model';
 
 /** Fields of the backend configuration a form can show an error next to. */
 export type BackendConfigField = 'url' | 'credential';
@@ -32,14 +33,80 @@ export type BackendStatusView = { configured: false; url: string } | ({ configur
 export type BackgroundRequest =
   | { type: 'config.get' }
   | { type: 'config.save'; url: string; credential: string }
-  | { type: 'backend.status' };
+  | { type: 'backend.status' }
+  // Overlay actions (content scripts). Each answers an ActionResult; the background also pushes the
+  // fresh view to every port watching that conversation (see OverlayPortMessage).
+  | { type: 'conversation.takeOver'; conversationId: string; expectedHolderId?: string | null }
+  | { type: 'conversation.release'; conversationId: string }
+  | { type: 'reply.sendNow'; conversationId: string; replyId: string }
+  | { type: 'reply.editAndSend'; conversationId: string; replyId: string; body: string }
+  | { type: 'reply.cancel'; conversationId: string; replyId: string }
+  | { type: 'escalation.resolve'; conversationId: string; escalationId: string; reason: ResolveReason; note?: string }
+  | { type: 'conversation.timeline'; conversationId: string; cursor?: string | null }
+  | { type: 'message.recordAgentReply'; conversationId: string; send: AgentSend };
+
+/**
+ * The outcome of an overlay action: the data, or an error written for the agent. `code` is the tRPC
+ * code (`CONFLICT`, `FORBIDDEN`, `BAD_REQUEST`, …) or `OFFLINE` / `UNCONFIGURED` when the backend
+ * could not be asked; `field` / `fieldErrors` come from the server's field errors (inline errors).
+ */
+export type ActionResult<T> =
+  | { ok: true; value: T }
+  | { ok: false; code: string; message: string; field: string | null; fieldErrors: Record<string, string> | null };
 
 /** The response type of each request type. */
 export interface BackgroundResponses {
   'config.get': BackendConfigView;
   'config.save': SaveBackendConfigResult;
   'backend.status': BackendStatusView;
+  'conversation.takeOver': ActionResult<ConversationView>;
+  'conversation.release': ActionResult<ConversationView>;
+  'reply.sendNow': ActionResult<null>;
+  'reply.editAndSend': ActionResult<null>;
+  'reply.cancel': ActionResult<null>;
+  'escalation.resolve': ActionResult<null>;
+  'conversation.timeline': ActionResult<TimelinePage>;
+  'message.recordAgentReply': ActionResult<{ status: 'accepted' | 'duplicate'; autoTakeover: boolean }>;
 }
+
+/** The name of the long-lived port a content script opens to the background (`runtime.connect`). */
+export const OVERLAY_PORT_NAME = 'baton-overlay';
+
+/** Content script → background over the overlay port. */
+export type OverlayPortRequest =
+  /** Show this thread: the background answers with `view` now and again after every change. */
+  | { type: 'watch'; ref: ConversationRef }
+  /** The thread left the page (navigation): stop pushing it. */
+  | { type: 'unwatch' }
+  /** Sent every ~20 s while a banner is shown: keeps the MV3 worker (and its event stream) awake. */
+  | { type: 'ping' };
+
+/**
+ * The backend connection as the overlay shows it. `unconfigured`: no URL/credential saved;
+ * `unauthorized`: the credential was refused (wrong or revoked); `offline`: the backend cannot be
+ * reached (retrying with backoff); `online`: the event stream is connected.
+ */
+export type ConnectionState =
+  | { state: 'online' }
+  | { state: 'offline'; message: string; retryAt: string | null }
+  | { state: 'unauthorized'; message: string }
+  | { state: 'unconfigured'; message: string };
+
+/** What the background knows about a watched thread. */
+export type ThreadState =
+  /** Baton knows the thread: the banners' data, and the server clock offset (serverNow − local now). */
+  | { kind: 'view'; view: ConversationView; serverOffsetMs: number; receivedAt: number }
+  /** `byExternalRef` answered NOT_FOUND: a quiet "Not handled by Baton". */
+  | { kind: 'unknown' }
+  /** Could not ask (offline, unauthorized, unconfigured): see the connection state. */
+  | { kind: 'unavailable'; message: string };
+
+/** Background → content script over the overlay port. */
+export type OverlayPortMessage =
+  | { type: 'thread'; ref: ConversationRef; thread: ThreadState }
+  | { type: 'connection'; connection: ConnectionState }
+  /** Something changed in the watched conversation (e.g. for an open timeline drawer to refetch). */
+  | { type: 'changed'; conversationId: string; eventType: string };
 
 type RequestType = BackgroundRequest['type'];
 
