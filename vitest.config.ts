@@ -1,4 +1,5 @@
-// Two test projects: the backend (node, real MariaDB/Redis in test/integration) and the extension (WXT plugin).
+// Three test projects: the backend (node, real MariaDB/Redis in test/integration), the extension (WXT plugin),
+// and e2e (the built extension in Chromium against an in-process backend; test/e2e).
 import { defineConfig } from 'vitest/config';
 import { WxtVitest } from 'wxt/testing/vitest-plugin';
 
@@ -22,6 +23,21 @@ export default defineConfig({
           name: 'extension',
           environment: 'jsdom',
           include: ['extension/**/*.test.ts', 'extension/**/*.test.tsx'],
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['test/e2e/**/*.test.ts'],
+          // Builds the extension once per run and provides the copy the browsers load.
+          globalSetup: ['test/e2e/support/global-setup.ts'],
+          // One file at a time, after the other projects (vitest runs single-worker projects last):
+          // each file drives one or two Chromiums, and the machine has two cores.
+          fileParallelism: false,
+          maxWorkers: 1,
+          testTimeout: 90_000,
+          hookTimeout: 120_000,
         },
       },
     ],

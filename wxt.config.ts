@@ -7,7 +7,7 @@ export default defineConfig({
   manifest: {
     name: 'Baton',
     description: 'Take over AI-handled conversations, review scheduled replies and resolve escalations in your helpdesk.',
-    permissions: ['storage'],
+    permissions: ['storage', 'alarms'],
     // Backend and demo inbox only; helpdesk origins are requested at run time (ARCHITECTURE.md).
     host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
   },

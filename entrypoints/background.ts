@@ -1,8 +1,8 @@
-// Background service worker: owns the credential and answers the pages' messages (extension/messaging.ts).
+// Background service worker: owns the credential, the tRPC client and the one event stream; answers
+// the pages' messages and the overlay ports (extension/messaging.ts).
 import { defineBackground } from 'wxt/utils/define-background';
-import { createBackgroundHandlers } from '../extension/background/message-handlers';
-import { handleMessages } from '../extension/messaging';
+import { startBackground } from '../extension/background/start-background';
 
 export default defineBackground(() => {
-  handleMessages(createBackgroundHandlers());
+  startBackground();
 });

@@ -4,12 +4,22 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { BackgroundError, handleMessages, sendToBackground, type BackgroundHandlers } from './messaging';
 
 const view = { url: 'http://127.0.0.1:8787', hasCredential: false, credentialKind: null, credentialHint: null } as const;
+/** Overlay requests these tests do not exercise. */
+const notUsed = async () => ({ ok: false, code: 'NOT_USED', message: 'not used in this test', field: null, fieldErrors: null }) as const;
 
 function handlers(overrides: Partial<BackgroundHandlers> = {}): BackgroundHandlers {
   return {
     'config.get': () => view,
     'config.save': () => ({ ok: true, config: view }),
     'backend.status': () => ({ configured: false, url: view.url }),
+    'conversation.takeOver': notUsed,
+    'conversation.release': notUsed,
+    'reply.sendNow': notUsed,
+    'reply.editAndSend': notUsed,
+    'reply.cancel': notUsed,
+    'escalation.resolve': notUsed,
+    'conversation.timeline': notUsed,
+    'message.recordAgentReply': notUsed,
     ...overrides,
   };
 }

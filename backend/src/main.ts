@@ -3,9 +3,13 @@ import path from 'node:path';
 import { ConfigurationError, loadEnv, type Env } from './env.js';
 import { createLogger } from './logger.js';
 import { seedDemoTenantOnFirstStart, type DemoSeed } from './seed.js';
+import { DEFAULT_DEMO_TENANT, demoInboxEnabled } from './http/demo/demo-inbox-routes.js';
 import { startServer } from './server.js';
 
 const EXTENSION_DIR = path.resolve('dist/extension/chrome-mv3');
+
+/** The two API keys' lines, values aligned (their labels are longer than the others'). */
+const keyLine = (label: string, value: string) => `  ${label.padEnd(60)}${value}`;
 
 function printWelcome(env: Env, url: string, seed: DemoSeed | null): void {
   const lines = [
@@ -13,15 +17,19 @@ function printWelcome(env: Env, url: string, seed: DemoSeed | null): void {
     `Baton is running at ${url}  (health: ${url}/healthz, metrics: ${url}/metrics, API: ${url}/trpc)`,
     `Database: ${env.databaseUrl ? 'MySQL/MariaDB' : `SQLite in ${env.dataDir}`}; event bus: ${env.redisUrl ? 'Redis' : 'in-process'}.`,
     `Extension: open chrome://extensions, turn on Developer mode, "Load unpacked" and pick ${EXTENSION_DIR}`,
-    `           then open its options and enter the backend URL ${url} and a credential.`,
+    `           then open its options and enter the backend URL ${url} and the extension API key (printed on the first start).`,
   ];
+  if (demoInboxEnabled(env.batonEnv)) {
+    lines.push(`Demo inbox: ${url}/demo/${DEFAULT_DEMO_TENANT}  (a sample helpdesk to try the extension on)`);
+  }
   if (seed) {
     lines.push(
       '',
       'First start: created the demo tenant. These secrets are shown once; copy them now:',
       `  tenant:              ${seed.tenantSlug}`,
-      `  admin agent:         ${seed.adminEmail}`,
-      `  admin API key:       ${seed.apiKey}`,
+      `  admin agent:         ${seed.adminEmail} (${seed.adminName})`,
+      keyLine(`extension API key (acts as ${seed.adminName}):`, `${seed.extensionApiKey}   <- paste this one into the extension`),
+      keyLine('integration API key (no agent; for webhooks/integrations):', seed.apiKey),
       `  webhook secret:      ${seed.webhookSecret}`,
       `  admin dev token:     ${seed.devToken}`,
       '  (more dev tokens: npm run dev-token -- --email admin@demo.test)',

@@ -60,7 +60,7 @@ export async function startServer(env: Env, log: Logger, clock: Clock = systemCl
   registerConversationJobs(jobs, services);
   registerEscalationJobs(jobs, services);
   const sweep = createSweep(jobs, [pendingRepliesSweepSource({ db, bus, clock, log })], log.child({ component: 'sweep' }));
-  const { app, endStreams } = createApp({ services, log, metrics, jobsHealth: () => jobs.health() });
+  const { app, endStreams } = createApp({ services, log, metrics, jobsHealth: () => jobs.health(), batonEnv: env.batonEnv });
   const server = http.createServer(app.callback());
   // SSE streams are long-lived: no request timeout, but keep idle sockets from piling up.
   server.requestTimeout = 0;

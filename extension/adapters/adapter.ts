@@ -28,6 +28,12 @@ export interface HelpdeskAdapter {
   headerSlot(document: Document): Element | null;
   /** The compose area; the scheduled-reply banner mounts right before it. Null when absent. */
   composer(document: Document): Element | null;
+  /**
+   * Attributes whose change in place can change what the page shows (e.g. the thread id on a reused
+   * element). The content script observes only these attributes (plus added/removed nodes), which keeps
+   * it cheap on busy pages. Omitted: none.
+   */
+  observedAttributes?: readonly string[];
   /** Calls `onSend` for each agent send from the host's composer; returns a function that stops listening. */
   onAgentSend(document: Document, onSend: (send: AgentSend) => void): () => void;
 }

@@ -70,6 +70,24 @@ export async function saveBackendConfig(input: BackendConfigInput): Promise<Back
   return config;
 }
 
+/**
+ * Calls `listener` after the saved configuration changed (saved from options, or cleared);
+ * returns a function that stops listening.
+ *
+ * @example
+ * const stop = onBackendConfigChanged(() => restartStream());
+ */
+export function onBackendConfigChanged(listener: () => void): () => void {
+  const onChanged = (changes: Record<string, { oldValue?: unknown; newValue?: unknown }>, areaName: string) => {
+    const change = changes[STORAGE_KEY];
+    if (areaName !== 'local' || !change) return;
+    if (JSON.stringify(change.oldValue) === JSON.stringify(change.newValue)) return;
+    listener();
+  };
+  browser.storage.onChanged.addListener(onChanged);
+  return () => browser.storage.onChanged.removeListener(onChanged);
+}
+
 /** What popup and options may see: the URL and what kind of credential is saved, never the credential. */
 export function redactBackendConfig(config: BackendConfig | null): BackendConfigView {
   if (!config) {

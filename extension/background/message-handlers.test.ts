@@ -3,7 +3,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { handleMessages, sendToBackground } from '../messaging';
 import { loadBackendConfig } from './backend-config';
+import { createBackendConnection } from './backend-connection';
 import { createBackgroundHandlers } from './message-handlers';
+import { createOverlayActionHandlers } from './overlay-actions';
+import { createFakeBackend } from './testing/fake-backend';
 
 const API_KEY = 'bk_Ab12cdeFGhijKLmnOPqrSTuvWXyz0123456';
 
@@ -15,7 +18,9 @@ describe('background message handlers', () => {
     fakeBrowser.reset();
     fetch.mockReset();
     fetch.mockImplementation(async () => Response.json({ status: 'ok' }));
-    unregister = handleMessages(createBackgroundHandlers({ fetch }));
+    const backend = createBackendConnection({ createClient: () => createFakeBackend().client });
+    const overlayActions = createOverlayActionHandlers({ backend, hub: { applyView: () => undefined, refreshConversation: () => undefined } });
+    unregister = handleMessages(createBackgroundHandlers({ fetch, overlayActions }));
   });
 
   afterEach(() => unregister());

@@ -2,17 +2,19 @@
 import type { BackgroundHandlers } from '../messaging';
 import { BackendConfigError, loadBackendConfig, redactBackendConfig, saveBackendConfig } from './backend-config';
 import { checkBackendHealth, type HealthCheckOptions } from './backend-status';
+import type { OverlayActionHandlers } from './overlay-actions';
 
-/** What the handlers need from the outside world; tests pass a fake `fetch`. */
-export type BackgroundDeps = HealthCheckOptions;
+/** The requests popup and options send. */
+export type ConfigHandlers = Pick<BackgroundHandlers, 'config.get' | 'config.save' | 'backend.status'>;
+
+/** What the handlers need: a `fetch` for the health probe (tests fake it) and the overlay actions. */
+export type BackgroundDeps = HealthCheckOptions & { overlayActions: OverlayActionHandlers };
 
 /**
- * Builds the handlers the background registers with `handleMessages`.
- *
- * @example
- * handleMessages(createBackgroundHandlers());
+ * The configuration and status handlers. Saving a configuration restarts the client and the event
+ * stream through the storage change (backend-connection.ts), not from here.
  */
-export function createBackgroundHandlers(deps: BackgroundDeps = {}): BackgroundHandlers {
+export function createConfigHandlers(deps: HealthCheckOptions = {}): ConfigHandlers {
   return {
     'config.get': async () => redactBackendConfig(await loadBackendConfig()),
 
@@ -34,4 +36,15 @@ export function createBackgroundHandlers(deps: BackgroundDeps = {}): BackgroundH
       return { configured: true, url: config.url, ...(await checkBackendHealth(config.url, deps)) };
     },
   };
+}
+
+/**
+ * Builds every handler the background registers with `handleMessages`.
+ *
+ * @example
+ * handleMessages(createBackgroundHandlers({ overlayActions: createOverlayActionHandlers({ backend, hub }) }));
+ */
+export function createBackgroundHandlers(deps: BackgroundDeps): BackgroundHandlers {
+  const { overlayActions, ...health } = deps;
+  return { ...createConfigHandlers(health), ...overlayActions };
 }

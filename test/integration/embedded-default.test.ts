@@ -22,7 +22,9 @@ describe('the embedded default (no DATABASE_URL, no REDIS_URL)', () => {
       expect(output).toContain('First start: created the demo tenant');
       expect(output).toContain(`Database: SQLite in ${dataDir}; event bus: in-process.`);
       expect(output).toMatch(/Load unpacked" and pick .*dist\/extension\/chrome-mv3/);
-      apiKey = /admin API key:\s+(bk_\S+)/.exec(output)![1]!;
+      apiKey = /integration API key \(no agent; for webhooks\/integrations\):\s+(bk_\S+)/.exec(output)![1]!;
+      const extensionKey = /extension API key \(acts as Demo Admin\):\s+(bk_\S+)/.exec(output)![1]!;
+      expect(output).toContain(`Demo inbox: ${first.url}/demo/demo`);
       devToken = /admin dev token:\s+(\S+)/.exec(output)![1]!;
       expect(/webhook secret:\s+(whsec_[0-9a-f]{64})/.test(output)).toBe(true);
       expect(fs.existsSync(path.join(dataDir, 'baton.sqlite'))).toBe(true);
@@ -30,7 +32,10 @@ describe('the embedded default (no DATABASE_URL, no REDIS_URL)', () => {
       const health = await (await fetch(`${first.url}/healthz`)).json();
       expect(health).toEqual({ status: 'ok', db: 'ok', redis: 'in-process', jobs: 'ok' });
       const admin = createTestClient(first.url, apiKey);
-      expect(await admin.auth.me.query()).toMatchObject({ tenant: { slug: 'demo' }, role: 'admin' });
+      expect(await admin.auth.me.query()).toMatchObject({ tenant: { slug: 'demo' }, role: 'admin', agentId: null });
+      // The key a newcomer pastes into the extension acts as the admin agent (it can take over for itself).
+      expect(await createTestClient(first.url, extensionKey).auth.me.query()).toMatchObject({ tenant: { slug: 'demo' }, role: 'admin', via: 'api_key', displayName: 'Demo Admin' });
+      expect((await fetch(`${first.url}/demo/demo`)).status).toBe(200);
       expect(await createTestClient(first.url, devToken).auth.me.query()).toMatchObject({ displayName: 'Demo Admin', via: 'dev_token' });
 
       // The in-process bus streams events too.
@@ -47,12 +52,14 @@ describe('the embedded default (no DATABASE_URL, no REDIS_URL)', () => {
       const agent = createTestClient(first.url, devToken);
       const view = await agent.conversations.byExternalRef.query({ connector: 'demo-inbox', externalId: 'ticket-1' });
       const deadline = Date.now() + 10_000;
-      let messages = (await agent.conversations.timeline.query({ id: view.id })).messages;
-      while (messages.length < 2 && Date.now() < deadline) {
+      // The drawer's messages, newest first, by who wrote them.
+      const messages = async () => (await agent.conversations.timeline.query({ id: view.id })).entries.filter((entry) => entry.kind === 'message');
+      let authors = (await messages()).map((entry) => entry.actor.kind);
+      while (authors.length < 2 && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 100));
-        messages = (await agent.conversations.timeline.query({ id: view.id })).messages;
+        authors = (await messages()).map((entry) => entry.actor.kind);
       }
-      expect(messages.map((message) => message.author)).toEqual(['customer', 'ai']);
+      expect(authors).toEqual(['ai', 'customer']);
       expect((await agent.conversations.takeOver.mutate({ id: view.id })).takeover).toMatchObject({ holder: { name: 'Demo Admin' } });
     } finally {
       expect(await first.stop()).toBe(0);
@@ -61,6 +68,7 @@ describe('the embedded default (no DATABASE_URL, no REDIS_URL)', () => {
     const second = await spawnBackend({ BATON_DATA_DIR: dataDir });
     try {
       expect(second.output()).not.toContain('First start');
+      expect(second.output()).toContain(`Demo inbox: ${second.url}/demo/demo`);
       expect(second.output()).not.toContain(apiKey);
       const teams = await createTestClient(second.url, apiKey).teams.list.query();
       expect(teams.map((team) => team.name)).toEqual(['Night shift', 'Support']);

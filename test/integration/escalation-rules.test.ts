@@ -5,6 +5,7 @@ import type { CreatedTenant } from '../../backend/src/services/tenants.service.j
 import { postSignedWebhook } from '../support/signed-webhook.js';
 import { startTestBackend, type TestBackend } from '../support/in-process-server.js';
 import { createTestClient, expectTrpcError, type TestClient } from '../support/trpc-client.js';
+import { storedTimeline } from './stored-timeline.js';
 
 type Reason = 'handled' | 'false_positive' | 'spam' | 'duplicate' | 'other';
 type Disposition = 'connected' | 'voicemail_left' | 'no_answer' | 'wrong_number';
@@ -83,10 +84,10 @@ async function say(lead: { thread: string; phone: string }, body: string): Promi
 }
 
 async function eventsOf(conversationId: string, type: string) {
-  return (await admin.conversations.timeline.query({ id: conversationId })).events.filter((event) => (event.type as string) === type);
+  return (await storedTimeline(backend.server.db, conversationId)).events.filter((event) => (event.type as string) === type);
 }
-const escalationEvents = async (conversationId: string) => (await admin.conversations.timeline.query({ id: conversationId })).events.filter((event) => event.type.startsWith('escalation.'));
-const aiMessages = async (conversationId: string) => (await admin.conversations.timeline.query({ id: conversationId })).messages.filter((message) => message.author === 'ai');
+const escalationEvents = async (conversationId: string) => (await storedTimeline(backend.server.db, conversationId)).events.filter((event) => event.type.startsWith('escalation.'));
+const aiMessages = async (conversationId: string) => (await storedTimeline(backend.server.db, conversationId)).messages.filter((message) => message.author === 'ai');
 
 /** Dana's notifications about one lead. */
 const danaNotificationsFor = async (leadId: string) => (await dana.notifications.list.query({ unreadOnly: false, limit: 200 })).filter((notification) => (notification.payload as { leadId?: string }).leadId === leadId);

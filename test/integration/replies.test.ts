@@ -13,6 +13,7 @@ import { ruleBasedResponder } from '../../backend/src/ai/rule-based-responder.js
 import type { Connector } from '../../backend/src/connectors/connector.js';
 import type { Principal } from '../../backend/src/auth/principal.js';
 import { createTestClient, expectTrpcError, type TestClient } from '../support/trpc-client.js';
+import { storedTimeline } from './stored-timeline.js';
 
 let backend: TestBackend;
 let acme: CreatedTenant;
@@ -51,7 +52,7 @@ async function waitFor<T>(probe: () => Promise<T>, accept: (value: T) => boolean
   }
 }
 
-const timeline = (id: string) => sam.conversations.timeline.query({ id });
+const timeline = (id: string) => storedTimeline(backend.server.db, id);
 const messagesOf = async (id: string) => (await timeline(id)).messages.map((message) => `${message.author}: ${message.body}`);
 const repliesTo = (messageId: string) => backend.server.db.getRepository(ScheduledReplyEntity).findBy({ inReplyToMessageId: messageId });
 const pendingReply = (conversationId: string) => waitFor(() => sam.replies.pending.query({ conversationId }), (replies) => replies.length === 1, 'a pending reply').then((replies) => replies[0]!);
@@ -207,7 +208,7 @@ describe('takeover and the safety rail', () => {
     const externalMessageId = `hd-${randomUUID()}`;
     const first = await sam.messages.recordAgentReply.mutate({ conversationId, channel: 'email', body: 'Hi!', externalMessageId });
     const again = await sam.messages.recordAgentReply.mutate({ conversationId, channel: 'email', body: 'Hi!', externalMessageId });
-    expect(again).toEqual({ status: 'duplicate', messageId: first.messageId });
+    expect(again).toEqual({ status: 'duplicate', messageId: first.messageId, autoTakeover: false, resolvedEscalationId: null });
     expect(await expectTrpcError(sam.messages.sendManual.mutate({ conversationId: randomUUID(), channel: 'sms', body: 'x' }))).toMatchObject({ code: 'NOT_FOUND' });
   });
 
@@ -239,6 +240,7 @@ describe('delivery failures', () => {
         if (calls <= failures) throw new Error(`gateway timeout (call ${calls})`);
         return outboxConnector.deliver(manager, message, now);
       },
+      findDelivered: outboxConnector.findDelivered,
     };
     const { infra } = backend.server.services;
     return createServices(infra, { batonEnv: 'development', jwt: { issuer: null, audience: null, jwksUrl: null, groupsClaim: 'cognito:groups' } }, backend.server.jobs, {
@@ -305,7 +307,7 @@ describe('AI drafting through an OpenAI-compatible endpoint', () => {
       expect(messages[1]).toBe('ai: Hello from the model');
       expect(requests[0]).toMatchObject({ authorization: 'Bearer sk-test-secret', body: { model: 'tiny-model' } });
       expect(requests[0]!.body.messages.at(-1)).toEqual({ role: 'user', content: 'Can you help?' });
-      const events = JSON.stringify(await admin.conversations.timeline.query({ id: conversationId }));
+      const events = JSON.stringify(await admin.conversations.timeline.query({ id: conversationId, limit: 200 }));
       expect(events).not.toContain('sk-test-secret');
       const leaked = await backend.server.db.query("SELECT COUNT(*) AS n FROM events WHERE `after` LIKE '%sk-test-secret%' OR `before` LIKE '%sk-test-secret%'");
       expect(Number(leaked[0].n)).toBe(0);

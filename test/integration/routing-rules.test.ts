@@ -7,6 +7,7 @@ import type { CreatedTenant } from '../../backend/src/services/tenants.service.j
 import { startTestBackend, type TestBackend } from '../support/in-process-server.js';
 import { postSignedWebhook } from '../support/signed-webhook.js';
 import { createTestClient, type TestClient } from '../support/trpc-client.js';
+import { storedTimeline } from './stored-timeline.js';
 
 let backend: TestBackend;
 let acme: CreatedTenant;
@@ -47,7 +48,7 @@ async function draftJobDone(messageId: string): Promise<void> {
   }
 }
 
-const authorsOf = async (conversationId: string) => (await dana.conversations.timeline.query({ id: conversationId })).messages.map((message) => message.author);
+const authorsOf = async (conversationId: string) => (await storedTimeline(backend.server.db, conversationId)).messages.map((message) => message.author);
 
 /** The AI's answer goes out by its own send job after the draft job: wait for it. */
 async function answeredByAi(conversationId: string): Promise<string[]> {
@@ -70,7 +71,7 @@ describe('routing rule actions', () => {
     const held = await dana.conversations.get.query({ id: conversationId });
     expect(held.takeover).toMatchObject({ source: 'rule_hold', holder: null });
     expect(await authorsOf(conversationId)).toEqual(['customer']);
-    const { events } = await dana.conversations.timeline.query({ id: conversationId });
+    const { events } = await storedTimeline(backend.server.db, conversationId);
     expect(events.find((event) => event.type === 'lead.tagged')?.after).toMatchObject({ tags: ['legal'], rules: ['Legal threats'] });
 
     const picked = await dana.conversations.takeOver.mutate({ id: conversationId });

@@ -18,4 +18,6 @@ export interface Connector {
   name: string;
   /** Delivers once per idempotency key; resolves the stored message's id; throws when it failed. */
   deliver(manager: EntityManager, message: OutboundMessage, now: Date): Promise<{ messageId: string }>;
+  /** The message already delivered with this idempotency key, if any: a retried send answers `duplicate` (issue 9). */
+  findDelivered(manager: EntityManager, tenantId: string, idempotencyKey: string): Promise<{ messageId: string } | null>;
 }

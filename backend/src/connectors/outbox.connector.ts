@@ -3,10 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { MessageEntity } from '../db/entities/conversation.entities.js';
 import type { Connector } from './connector.js';
 
+/** The stored message's external id: unique per tenant, so a key is delivered once even by racing calls. */
+const externalIdOf = (idempotencyKey: string) => `outbox:${idempotencyKey}`;
+
 export const outboxConnector: Connector = {
   name: 'outbox',
   async deliver(manager, message, now) {
-    const externalMessageId = `outbox:${message.idempotencyKey}`;
+    const externalMessageId = externalIdOf(message.idempotencyKey);
     const repository = manager.getRepository(MessageEntity);
     const existing = await repository.findOneBy({ tenantId: message.tenantId, externalMessageId });
     if (existing) return { messageId: existing.id };
@@ -24,5 +27,9 @@ export const outboxConnector: Connector = {
       createdAt: now,
     });
     return { messageId: id };
+  },
+  async findDelivered(manager, tenantId, idempotencyKey) {
+    const existing = await manager.getRepository(MessageEntity).findOneBy({ tenantId, externalMessageId: externalIdOf(idempotencyKey) });
+    return existing ? { messageId: existing.id } : null;
   },
 };

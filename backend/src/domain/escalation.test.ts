@@ -4,6 +4,7 @@ import { formatTenantTime } from './business-hours.js';
 import { DomainError } from './errors.js';
 import {
   bypassesCooldown,
+  cooldownNotice,
   decideActivity,
   decideEscalate,
   decideNotificationFlush,
@@ -11,6 +12,7 @@ import {
   mayResolve,
   parseResolveReason,
   RESOLUTION_NOTE_MAX_LENGTH,
+  RESOLVE_REASON_LABELS,
   RESOLVE_REASON_RULES,
   RESOLVE_REASONS,
   resolutionByReply,
@@ -126,6 +128,10 @@ describe('RESOLVE_REASON_RULES (product-help.txt "Resolve via the banner")', () 
 
   it.each(table)('%s: cooldown %s, releases takeover %s, note required %s', (_label, reason, stampsCooldown, releasesTakeover, noteRequired) => {
     expect(RESOLVE_REASON_RULES[reason]).toEqual({ stampsCooldown, releasesTakeover, noteRequired });
+  });
+
+  it('labels the reasons as the form shows them, in the table order', () => {
+    expect(RESOLVE_REASONS.map((reason) => RESOLVE_REASON_LABELS[reason])).toEqual(table.map(([label]) => label));
   });
 
   it.each(table)('%s resolved from the banner: stamps cooldown %s, releases takeover %s', (_label, reason, stampsCooldown, releasesTakeover) => {
@@ -495,5 +501,15 @@ describe('a burst of 50 activities over 10 s', () => {
       if (!previous) throw new Error('unreachable');
       expect(at.getTime() - previous.getTime()).toBeGreaterThanOrEqual(coalesceSeconds * 1_000);
     }
+  });
+});
+
+describe('cooldownNotice (SPEC §5.8)', () => {
+  it.each([
+    ['2026-01-14T12:06:00Z', 'America/Chicago', 'Escalations paused until 6:06 AM CST'],
+    ['2026-07-14T11:06:00Z', 'America/Chicago', 'Escalations paused until 6:06 AM CDT'],
+    ['2026-01-14T23:30:00Z', 'UTC', 'Escalations paused until 11:30 PM UTC'],
+  ])('%s in %s → %s', (iso, zone, text) => {
+    expect(cooldownNotice(new Date(iso), zone)).toBe(text);
   });
 });

@@ -1,5 +1,6 @@
 // Escalation rules (SPEC §5): opening with cooldown and bypass, re-escalated activity with
 // coalesced notifications, who may resolve, the reason table, automatic resolution. Pure: `now` is given.
+import { formatTenantTime } from './business-hours.js';
 import { DomainError } from './errors.js';
 
 export const ESCALATION_TRIGGERS = ['rule', 'sla_breach', 'guardrail', 'manual', 'api'] as const;
@@ -19,6 +20,23 @@ export const RESOLVE_REASON_RULES: Readonly<Record<ResolveReason, { stampsCooldo
   duplicate: { stampsCooldown: true, releasesTakeover: false, noteRequired: false },
   other: { stampsCooldown: false, releasesTakeover: false, noteRequired: true },
 });
+
+/** The resolve form's words for each reason (product-help.txt's table), in the table's order. */
+export const RESOLVE_REASON_LABELS: Readonly<Record<ResolveReason, string>> = Object.freeze({
+  handled: 'Handled',
+  false_positive: 'False positive',
+  spam: 'Spam',
+  duplicate: 'Duplicate',
+  other: 'Other',
+});
+
+/**
+ * The lead's cooldown as the banner and the system note say it, in the tenant zone (SPEC §5.8).
+ * @example cooldownNotice(new Date('2026-01-14T12:06:00Z'), 'America/Chicago') // 'Escalations paused until 6:06 AM CST'
+ */
+export function cooldownNotice(until: Date, timeZone: string): string {
+  return `Escalations paused until ${formatTenantTime(until, timeZone)}`;
+}
 
 /** Reason codes that fire through a cooldown (SPEC §5.9). */
 export const BYPASS_REASON_CODES: readonly string[] = Object.freeze(['critical', 'urgent', 'emergency']);

@@ -7,6 +7,8 @@ import {
   decideRelease,
   decideRuleHold,
   decideTakeOver,
+  holderChangedError,
+  holderDiffers,
   isAiPaused,
   NOT_TAKEN_OVER,
   type AgentTakeoverSource,
@@ -253,5 +255,33 @@ describe('decideRuleHold', () => {
     ['already on a rule hold', ruleHold()],
   ])('is a no-op when %s', (_name, state) => {
     expect(decideRuleHold(state, { autoReleaseAt: CLOSE }, NOW)).toEqual({ changed: false, next: state, effects: [] });
+  });
+});
+
+describe('holderDiffers (the transfer confirmation, issue 9)', () => {
+  it.each([
+    ['no condition given', heldBy('ana'), undefined, false],
+    ['the expected agent still holds it', heldBy('ana'), 'ana', false],
+    ['another agent holds it now', heldBy('bo'), 'ana', true],
+    ['nobody expected, nobody holds it', NOT_TAKEN_OVER, null, false],
+    ['nobody expected, a rule hold (no holder)', ruleHold(), null, false],
+    ['nobody expected, an agent holds it now', heldBy('bo'), null, true],
+    ['an agent expected, released meanwhile', NOT_TAKEN_OVER, 'ana', true],
+    ['an agent expected, a rule hold now', ruleHold(), 'ana', true],
+  ])('%s → %s', (_name, state, expected, differs) => {
+    expect(holderDiffers(state, expected as string | null | undefined)).toBe(differs);
+  });
+});
+
+describe('holderChangedError', () => {
+  it.each([
+    ['another agent', { name: 'Dana Smith', isCaller: false }, heldBy('dana'), 'Dana Smith took this conversation over meanwhile.'],
+    ['the caller, elsewhere', { name: 'Ana', isCaller: true }, heldBy('ana'), 'You took this conversation over meanwhile (in another tab or window).'],
+    ['nobody (released)', null, NOT_TAKEN_OVER, 'Nobody holds this conversation any more: the AI is handling it again.'],
+    ['nobody (a rule hold)', null, ruleHold(), 'Nobody holds this conversation any more: a routing rule keeps the AI quiet until someone takes it over.'],
+  ])('names who holds it: %s', (_name, current, state, message) => {
+    const error = holderChangedError(current, state);
+    expect(error).toBeInstanceOf(DomainError);
+    expect({ code: error.code, message: error.message }).toEqual({ code: 'CONFLICT', message });
   });
 });

@@ -1,4 +1,4 @@
-// The Koa app: one error boundary, request logs and metrics, health, metrics and tRPC at /trpc.
+// The Koa app: one error boundary, request logs and metrics, health, metrics, the demo inbox and tRPC at /trpc.
 import Router from '@koa/router';
 import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
 import Koa from 'koa';
@@ -11,12 +11,16 @@ import { appRouter } from '../trpc/router.js';
 import { checkHealth, type JobsHealth } from './health.js';
 import { routeLabel, type Metrics } from './metrics.js';
 import { mountWebhooks } from './webhooks.js';
+import { createDemoInboxRouter, demoInboxEnabled } from './demo/demo-inbox-routes.js';
+import type { BatonEnvironment } from '../env.js';
 
 export interface AppDependencies {
   services: Services;
   log: Logger;
   metrics: Metrics;
   jobsHealth: JobsHealth;
+  /** Absent: the environment the services were built for. The demo inbox is not served in production. */
+  batonEnv: BatonEnvironment;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -27,7 +31,7 @@ export interface BatonApp {
   endStreams(): void;
 }
 
-export function createApp({ services, log, metrics, jobsHealth }: AppDependencies): BatonApp {
+export function createApp({ services, log, metrics, jobsHealth, batonEnv }: AppDependencies): BatonApp {
   const app = new Koa();
   const openStreams = new Set<ServerResponse>();
   app.proxy = true;
@@ -75,6 +79,8 @@ export function createApp({ services, log, metrics, jobsHealth }: AppDependencie
   mountWebhooks(routes, services);
   app.use(routes.routes());
   app.use(routes.allowedMethods());
+  // The demo helpdesk at /demo (issue 9): every environment but production.
+  if (demoInboxEnabled(batonEnv)) app.use(createDemoInboxRouter(services).routes());
 
   // tRPC has no Koa adapter: hand the raw request to its node-http handler (reference/toolchain.md).
   app.use(async (ctx, next) => {

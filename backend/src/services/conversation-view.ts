@@ -1,21 +1,50 @@
-// conversations.get: everything a banner needs in one answer (SPEC §2.5, §3.3), plus serverNow.
+// conversations.get: everything a banner needs in one answer (SPEC §2.5, §3.3, §5.4, issue 9):
+// holder, reply, escalation, the lead's cooldown, what the viewer may do, and serverNow.
 import { In, type EntityManager } from 'typeorm';
-import { LeadEntity, ScheduledReplyEntity, type ConversationRow } from '../db/entities/conversation.entities.js';
-import { AgentEntity } from '../db/entities/tenancy.entities.js';
+import type { ConversationViewDto, ResolveReasonOption } from '../../../shared/conversation-view.js';
 import type { TenantSettings } from '../../../shared/settings.js';
+import type { Principal } from '../auth/principal.js';
+import { LeadEntity, ScheduledReplyEntity, type ConversationRow } from '../db/entities/conversation.entities.js';
+import type { EscalationRow } from '../db/entities/escalation.entities.js';
+import { AgentEntity } from '../db/entities/tenancy.entities.js';
 import { formatResumeWarning, isInWarningPeriod } from '../domain/business-hours.js';
-import { findOpenEscalation, loadEscalationView } from './escalation-store.js';
+import { cooldownNotice, mayResolve, RESOLVE_REASON_LABELS, RESOLVE_REASON_RULES, RESOLVE_REASONS } from '../domain/escalation.js';
+import { findOpenEscalation, isTeamMember, loadEscalationView, resolverOf } from './escalation-store.js';
 
-/** `knownHolder`: the caller when they hold it (saves a query on takeover). */
-export async function conversationView(manager: EntityManager, conversation: ConversationRow, settings: TenantSettings, now: Date, knownHolder?: { id: string; name: string }) {
-  const [lead, holder, openReplies, escalation] = await Promise.all([
+/** The resolve form's reasons, in the table's order, with which need a note (SPEC §5.6). */
+const RESOLVE_REASON_OPTIONS: ResolveReasonOption[] = RESOLVE_REASONS.map((reason) => ({
+  reason,
+  label: RESOLVE_REASON_LABELS[reason],
+  noteRequired: RESOLVE_REASON_RULES[reason].noteRequired,
+  startsCooldown: RESOLVE_REASON_RULES[reason].stampsCooldown,
+  releasesTakeover: RESOLVE_REASON_RULES[reason].releasesTakeover,
+}));
+
+/**
+ * May the viewer resolve this escalation (SPEC §5.5)? The domain's rule; team membership is read
+ * only when the role or groups alone do not already allow it.
+ */
+async function viewerMayResolve(manager: EntityManager, viewer: Principal, escalation: EscalationRow): Promise<boolean> {
+  if (mayResolve(resolverOf(viewer, false))) return true;
+  return mayResolve(resolverOf(viewer, await isTeamMember(manager, viewer.tenantId, escalation.teamId, viewer.agentId)));
+}
+
+/**
+ * The view of `conversation` for `viewer`. Cheap on the hot path: no query beyond today's when the
+ * lead has no open escalation. `knownHolder`: the caller when they hold it (saves a query on takeover).
+ */
+export async function conversationView(manager: EntityManager, conversation: ConversationRow, settings: TenantSettings, now: Date, viewer: Principal, knownHolder?: { id: string; name: string }): Promise<ConversationViewDto> {
+  const [lead, holder, openReplies, open] = await Promise.all([
     manager.getRepository(LeadEntity).findOneBy({ id: conversation.leadId, tenantId: conversation.tenantId }),
     !conversation.heldByAgentId ? null : knownHolder?.id === conversation.heldByAgentId ? knownHolder : manager.getRepository(AgentEntity).findOneBy({ id: conversation.heldByAgentId, tenantId: conversation.tenantId }),
     // Pending and failed replies in one read (few per conversation).
     manager.getRepository(ScheduledReplyEntity).find({ where: { conversationId: conversation.id, tenantId: conversation.tenantId, status: In(['pending', 'failed']) }, order: { updatedAt: 'DESC' }, take: 20 }),
     // The lead's open escalation: the red banner, stacked above the takeover banner (SPEC §5.4, §5.11).
-    findOpenEscalation(manager, conversation.tenantId, conversation.leadId).then((row) => (row ? loadEscalationView(manager, row, settings.hipaaMode) : null)),
+    findOpenEscalation(manager, conversation.tenantId, conversation.leadId).then((row) =>
+      row ? Promise.all([loadEscalationView(manager, row, settings.hipaaMode), viewerMayResolve(manager, viewer, row)]) : null,
+    ),
   ]);
+  const [escalation, canResolve] = open ?? [null, false];
   const pendingReply = openReplies.filter((reply) => reply.status === 'pending').sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())[0] ?? null;
   const failedReply = openReplies.find((reply) => reply.status === 'failed') ?? null;
   // A failed delivery stays on the banner until the customer writes again (SPEC §7: never dropped silently).
@@ -41,10 +70,15 @@ export async function conversationView(manager: EntityManager, conversation: Con
     pendingReply: pendingReply ? { id: pendingReply.id, body: pendingReply.body, channel: pendingReply.channel, dueAt: pendingReply.dueAt.toISOString() } : null,
     failedReply: showFailed ? { id: failedReply.id, body: failedReply.body, error: failedReply.lastError, attempts: failedReply.attempts, failedAt: failedReply.updatedAt.toISOString() } : null,
     escalation,
+    cooldown: lead?.cooldownUntil && lead.cooldownUntil > now ? { until: lead.cooldownUntil.toISOString(), text: cooldownNotice(lead.cooldownUntil, zone) } : null,
+    viewer: { agentId: viewer.agentId, name: viewer.displayName, canResolve },
+    resolveReasons: RESOLVE_REASON_OPTIONS,
+    releaseWarningMinutes: settings.releaseWarningMinutes,
     lastCustomerMessageAt: conversation.lastCustomerMessageAt?.toISOString() ?? null,
     lastAgentMessageAt: conversation.lastAgentMessageAt?.toISOString() ?? null,
     timeZone: zone,
     serverNow: now.toISOString(),
   };
 }
-export type ConversationView = Awaited<ReturnType<typeof conversationView>>;
+/** What conversations.get / byExternalRef / takeOver / release answer (the shared contract). */
+export type ConversationView = ConversationViewDto;

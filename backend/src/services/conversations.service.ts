@@ -1,18 +1,18 @@
 // Conversation control (SPEC §2): take over, release (manual, by job), and reading conversations.
 import type { Principal } from '../auth/principal.js';
-import { ConversationEntity, MessageEntity } from '../db/entities/conversation.entities.js';
+import type { TimelinePageDto } from '../../../shared/conversation-view.js';
+import { ConversationEntity, type ConversationRow } from '../db/entities/conversation.entities.js';
 import { AgentEntity } from '../db/entities/tenancy.entities.js';
-import { EventEntity } from '../db/entities/event.entity.js';
 import { autoReleaseAt } from '../domain/business-hours.js';
 import { DomainError } from '../domain/errors.js';
-import { decideRelease, decideRuleHold, decideTakeOver, type AgentTakeoverSource } from '../domain/takeover.js';
+import { decideRelease, decideRuleHold, decideTakeOver, holderChangedError, holderDiffers, type AgentTakeoverSource } from '../domain/takeover.js';
 import type { AutoReleasePayload } from '../jobs/definitions/job-names.js';
 import type { JobEngine } from '../jobs/job-engine.js';
 import { findByExternalRef, findConversationOrFail, lockConversation } from './conversation-store.js';
 import { conversationView, type ConversationView } from './conversation-view.js';
 import { applyTakeoverDecision, takeoverStateOf } from './takeover-effects.js';
 import { readTenantSettings } from './tenant-settings.js';
-import { toWireEvent } from './timeline.js';
+import { readTimelinePage } from './timeline-page.js';
 import { withTransaction, type Infrastructure, type UnitOfWork } from './unit-of-work.js';
 import type { TenantSettings } from '../../../shared/settings.js';
 
@@ -21,6 +21,18 @@ export interface TakeOverCommand {
   source?: Extract<AgentTakeoverSource, 'manual' | 'popup' | 'api'>;
   /** For integration API keys (no agent of their own): the agent who takes over. */
   agentId?: string;
+  /**
+   * Take over only if this agent still holds it (null: only if nobody does) — the transfer
+   * confirmation cannot race (issue 9). Absent: take over whoever holds it.
+   */
+  expectedHolderId?: string | null;
+}
+
+export interface TimelineQuery {
+  id: string;
+  /** `nextCursor` of the previous page; absent: the newest entries. */
+  cursor?: string | null;
+  limit: number;
 }
 
 export function createConversationsService(infra: Infrastructure, jobs: JobEngine) {
@@ -36,11 +48,18 @@ export function createConversationsService(infra: Infrastructure, jobs: JobEngin
     return agent.id;
   }
 
+  /** The CONFLICT naming who holds the conversation now (nothing has been changed). */
+  async function holderChanged(uow: UnitOfWork, principal: Principal, conversation: ConversationRow, actingAgentId: string) {
+    const holderId = conversation.heldByAgentId;
+    const holder = holderId ? await uow.manager.getRepository(AgentEntity).findOneBy({ id: holderId, tenantId: principal.tenantId }) : null;
+    return holderChangedError(holderId ? { name: holder?.name ?? 'Another agent', isCaller: holderId === actingAgentId } : null, takeoverStateOf(conversation));
+  }
+
   const view = async (principal: Principal, conversationId: string): Promise<ConversationView> => {
     const manager = infra.db.manager;
     const [conversation, settings] = await Promise.all([findConversationOrFail(manager, principal.tenantId, conversationId), readTenantSettings(manager, principal.tenantId)]);
     const self = principal.agentId ? { id: principal.agentId, name: principal.displayName } : undefined;
-    return conversationView(manager, conversation, settings, infra.clock.now(), self);
+    return conversationView(manager, conversation, settings, infra.clock.now(), principal, self);
   };
 
   return {
@@ -60,17 +79,11 @@ export function createConversationsService(infra: Infrastructure, jobs: JobEngin
       return rows.map((row) => ({ id: row.id, leadId: row.leadId, subject: row.subject, heldByAgentId: row.heldByAgentId, takeoverSource: row.takeoverSource, autoReleaseAt: row.autoReleaseAt?.toISOString() ?? null, updatedAt: row.updatedAt.toISOString() }));
     },
 
-    /** The conversation's timeline: its events and messages, oldest first (SPEC §6). */
-    async timeline(principal: Principal, id: string) {
-      await findConversationOrFail(infra.db.manager, principal.tenantId, id);
-      const [events, messages] = await Promise.all([
-        infra.db.getRepository(EventEntity).find({ where: { tenantId: principal.tenantId, conversationId: id }, order: { id: 'ASC' }, take: 1000 }),
-        infra.db.getRepository(MessageEntity).find({ where: { tenantId: principal.tenantId, conversationId: id }, order: { createdAt: 'ASC' }, take: 1000 }),
-      ]);
-      return {
-        events: events.map(toWireEvent),
-        messages: messages.map((message) => ({ id: message.id, author: message.author, agentId: message.agentId, channel: message.channel, body: message.body, deliveryStatus: message.deliveryStatus, at: message.createdAt.toISOString() })),
-      };
+    /** The conversation's timeline: its events and messages, newest first, a page at a time (SPEC §6, issue 9). */
+    async timeline(principal: Principal, query: TimelineQuery): Promise<TimelinePageDto> {
+      const manager = infra.db.manager;
+      const [, settings] = await Promise.all([findConversationOrFail(manager, principal.tenantId, query.id), readTenantSettings(manager, principal.tenantId)]);
+      return readTimelinePage(manager, { tenantId: principal.tenantId, conversationId: query.id, cursor: query.cursor ?? null, limit: query.limit }, settings);
     },
 
     /** SPEC §2.1: pending AI replies are cancelled in the same transaction; idempotent; transfers. */
@@ -78,6 +91,8 @@ export function createConversationsService(infra: Infrastructure, jobs: JobEngin
       const agentId = await actingAgentId(principal, command.agentId);
       return withTransaction(infra, principal.tenantId, async (uow) => {
         const conversation = await lockConversation(uow.manager, principal.tenantId, command.id);
+        // Checked under the row lock: the holder the agent confirmed against is the one replaced.
+        if (holderDiffers(takeoverStateOf(conversation), command.expectedHolderId)) throw await holderChanged(uow, principal, conversation, agentId);
         const settings = await readTenantSettings(uow.manager, principal.tenantId);
         const decision = decideTakeOver(
           takeoverStateOf(conversation),
@@ -86,7 +101,7 @@ export function createConversationsService(infra: Infrastructure, jobs: JobEngin
         );
         const after = await applyTakeoverDecision(uow, jobs, conversation, decision, principal.actor);
         const knownHolder = principal.agentId === agentId ? { id: agentId, name: principal.displayName } : undefined;
-        return conversationView(uow.manager, after, settings, uow.now, knownHolder);
+        return conversationView(uow.manager, after, settings, uow.now, principal, knownHolder);
       });
     },
 
@@ -96,7 +111,7 @@ export function createConversationsService(infra: Infrastructure, jobs: JobEngin
         const conversation = await lockConversation(uow.manager, principal.tenantId, command.id);
         const decision = decideRelease(takeoverStateOf(conversation), { source: command.source ?? 'manual' }, uow.now);
         const after = await applyTakeoverDecision(uow, jobs, conversation, decision, principal.actor);
-        return conversationView(uow.manager, after, await readTenantSettings(uow.manager, principal.tenantId), uow.now);
+        return conversationView(uow.manager, after, await readTenantSettings(uow.manager, principal.tenantId), uow.now, principal);
       });
     },
 

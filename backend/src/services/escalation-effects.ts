@@ -5,8 +5,7 @@ import type { TenantSettings } from '../../../shared/settings.js';
 import { LeadEntity, type LeadRow } from '../db/entities/conversation.entities.js';
 import { EscalationEntity, NotificationEntity, type EscalationRow, type NotificationRow } from '../db/entities/escalation.entities.js';
 import { TeamEntity } from '../db/entities/tenancy.entities.js';
-import { formatTenantTime } from '../domain/business-hours.js';
-import type { EscalationEffect, EscalationState, ResolveReason } from '../domain/escalation.js';
+import { cooldownNotice, type EscalationEffect, type EscalationState, type ResolveReason } from '../domain/escalation.js';
 import { DomainError } from '../domain/errors.js';
 import { notificationDetailsFor } from '../domain/redaction.js';
 import { ESCALATION_FLUSH_JOB, refs } from '../jobs/definitions/job-names.js';
@@ -30,7 +29,7 @@ const REASON_WORDS: Record<ResolveReason, string> = { handled: 'handled', false_
 
 /** `Escalations paused until 7:15 PM CST — resolved as spam by Dana` (SPEC §5.8). */
 export function cooldownNote(until: Date, timeZone: string, reason: ResolveReason, resolverName: string): string {
-  return `Escalations paused until ${formatTenantTime(until, timeZone)} — resolved as ${REASON_WORDS[reason]} by ${resolverName}`;
+  return `${cooldownNotice(until, timeZone)} — resolved as ${REASON_WORDS[reason]} by ${resolverName}`;
 }
 
 /** Writes the state over the row (read locked), conditional on the status and count it had (STYLE.md habit 2). */

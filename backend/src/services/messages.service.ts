@@ -1,8 +1,11 @@
 // Agent messages (SPEC §2.2): sent through Baton, or seen in the helpdesk / reported by webhook.
-// One command for all: an SMS (and email with autoTakeoverOnEmail) takes over before delivery.
+// One command for all: an SMS (and email with autoTakeoverOnEmail) takes over before delivery; an
+// idempotency key makes a retried call store / send once and answer `duplicate` (issue 9).
 import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
 import type { Connector } from '../connectors/connector.js';
+import { isUniqueViolation } from '../db/errors.js';
 import { ConversationEntity, MessageEntity, type Channel } from '../db/entities/conversation.entities.js';
 import { autoReleaseAt } from '../domain/business-hours.js';
 import { DomainError } from '../domain/errors.js';
@@ -23,22 +26,52 @@ export interface AgentMessageCommand {
   conversationId: string;
   channel: Channel;
   body: string;
-  /** Set when the message was already sent elsewhere (helpdesk page, webhook): dedupes repeats. */
-  externalMessageId?: string;
+  /**
+   * A retried call with the same key is answered `duplicate` and changes nothing. Recorded replies
+   * (helpdesk page, webhook) store it as the message's external id, so the page's report and the
+   * connector's webhook of one send dedupe each other; sent messages pass it to the connector.
+   */
+  idempotencyKey?: string;
 }
 
+export type AgentMessageResult =
+  | { status: 'accepted'; messageId: string; autoTakeover: boolean; resolvedEscalationId: string | null }
+  | { status: 'duplicate'; messageId: string; autoTakeover: false; resolvedEscalationId: null };
+
+const duplicateOf = (messageId: string): AgentMessageResult => ({ status: 'duplicate', messageId, autoTakeover: false, resolvedEscalationId: null });
+
 export function createMessagesService(infra: Infrastructure, jobs: JobEngine, connector: Connector, escalations: EscalationsService) {
+  /** The message an earlier call with this key stored or sent, if any. */
+  async function alreadyHandled(manager: EntityManager, tenantId: string, idempotencyKey: string, deliver: boolean): Promise<string | null> {
+    if (deliver) return (await connector.findDelivered(manager, tenantId, idempotencyKey))?.messageId ?? null;
+    return (await manager.getRepository(MessageEntity).findOneBy({ tenantId, externalMessageId: idempotencyKey }))?.id ?? null;
+  }
+
   /** `deliver`: send through the connector (sendManual) or only record (recordAgentReply). */
-  async function handleAgentMessage(principal: Principal, command: AgentMessageCommand, deliver: boolean) {
+  async function handleAgentMessage(principal: Principal, command: AgentMessageCommand, deliver: boolean): Promise<AgentMessageResult> {
     if (!principal.agentId) throw new DomainError('BAD_REQUEST', 'Only an agent can send or record an agent message', 'agentId');
-    const agentId = principal.agentId;
     const body = validateReplyBody(command.body, command.channel);
+    const key = command.idempotencyKey;
+    try {
+      return await handleOnce(principal, principal.agentId, { ...command, body }, deliver);
+    } catch (error) {
+      // Two calls with one key at once: both passed the first check, the unique external id let one
+      // store it; the other changed nothing (rolled back) and is that one's duplicate.
+      if (key && isUniqueViolation(error)) {
+        const seen = await alreadyHandled(infra.db.manager, principal.tenantId, key, deliver);
+        if (seen) return duplicateOf(seen);
+      }
+      throw error;
+    }
+  }
+
+  async function handleOnce(principal: Principal, agentId: string, command: AgentMessageCommand, deliver: boolean): Promise<AgentMessageResult> {
+    const { body, idempotencyKey } = command;
     return withTransaction(infra, principal.tenantId, async (uow) => {
       const { manager, now } = uow;
-      if (command.externalMessageId) {
-        const seen = await manager.getRepository(MessageEntity).findOneBy({ tenantId: principal.tenantId, externalMessageId: command.externalMessageId });
-        if (seen) return { status: 'duplicate' as const, messageId: seen.id };
-      }
+      // Before anything: a retry changes nothing, not even the takeover.
+      const seen = idempotencyKey ? await alreadyHandled(manager, principal.tenantId, idempotencyKey, deliver) : null;
+      if (seen) return duplicateOf(seen);
       let conversation = await lockConversation(manager, principal.tenantId, command.conversationId);
       const settings = await readTenantSettings(manager, principal.tenantId);
       // Takeover first, in the same transaction: it is committed before (or with) the delivery.
@@ -50,10 +83,10 @@ export function createMessagesService(infra: Infrastructure, jobs: JobEngine, co
       conversation = await applyTakeoverDecision(uow, jobs, conversation, decision, principal.actor);
       let messageId: string;
       if (deliver) {
-        messageId = (await connector.deliver(manager, { tenantId: principal.tenantId, conversationId: conversation.id, channel: command.channel, body, author: 'agent', agentId, idempotencyKey: command.externalMessageId ?? randomUUID() }, now)).messageId;
+        messageId = (await connector.deliver(manager, { tenantId: principal.tenantId, conversationId: conversation.id, channel: command.channel, body, author: 'agent', agentId, idempotencyKey: idempotencyKey ?? randomUUID() }, now)).messageId;
       } else {
         messageId = randomUUID();
-        await manager.getRepository(MessageEntity).insert({ id: messageId, tenantId: principal.tenantId, conversationId: conversation.id, author: 'agent', agentId, channel: command.channel, body, externalMessageId: command.externalMessageId ?? null, deliveryStatus: 'delivered', createdAt: now });
+        await manager.getRepository(MessageEntity).insert({ id: messageId, tenantId: principal.tenantId, conversationId: conversation.id, author: 'agent', agentId, channel: command.channel, body, externalMessageId: idempotencyKey ?? null, deliveryStatus: 'delivered', createdAt: now });
       }
       await manager.getRepository(ConversationEntity).update({ id: conversation.id, tenantId: principal.tenantId }, { lastAgentMessageAt: now, updatedAt: now, version: () => 'version + 1' });
       await uow.record({ type: 'message.sent', actor: principal.actor, conversationId: conversation.id, leadId: conversation.leadId, after: { messageId, author: 'agent', agentId, channel: command.channel, body, via: deliver ? 'baton' : 'helpdesk', autoTakeover: decision.changed } });
@@ -71,19 +104,19 @@ export function createMessagesService(infra: Infrastructure, jobs: JobEngine, co
             source: 'reply',
           })
         : null;
-      return { status: 'accepted' as const, messageId, autoTakeover: decision.changed, resolvedEscalationId: resolvedEscalation?.id ?? null };
+      return { status: 'accepted', messageId, autoTakeover: decision.changed, resolvedEscalationId: resolvedEscalation?.id ?? null };
     });
   }
 
   return {
     /** POST /webhooks/agent-reply: the agent is found by email in the tenant, the conversation by its external ref. */
-    async recordAgentReplyFromWebhook(tenant: TenantRow, input: AgentReplyWebhook) {
+    async recordAgentReplyFromWebhook(tenant: TenantRow, input: AgentReplyWebhook): Promise<AgentMessageResult> {
       const agent = await infra.db.getRepository(AgentEntity).findOneBy({ tenantId: tenant.id, email: input.agentEmail.toLowerCase(), active: true });
       if (!agent) throw new DomainError('NOT_FOUND', `No active agent ${input.agentEmail} in this tenant`, 'agentEmail');
       const conversation = await findByExternalRef(infra.db.manager, tenant.id, input.connector, input.externalConversationId);
       if (!conversation) throw new DomainError('NOT_FOUND', 'No conversation for this external conversation id', 'externalConversationId');
       const principal: Principal = { tenantId: tenant.id, tenantSlug: tenant.slug, via: 'api_key', agentId: agent.id, apiKeyId: null, role: agent.role, groups: [], displayName: agent.name, actor: `agent:${agent.id}` };
-      return handleAgentMessage(principal, { conversationId: conversation.id, channel: input.channel, body: input.body, externalMessageId: input.externalMessageId }, false);
+      return handleAgentMessage(principal, { conversationId: conversation.id, channel: input.channel, body: input.body, idempotencyKey: input.externalMessageId }, false);
     },
     sendManual: (principal: Principal, command: AgentMessageCommand) => handleAgentMessage(principal, command, true),
     recordAgentReply: (principal: Principal, command: AgentMessageCommand) => handleAgentMessage(principal, command, false),

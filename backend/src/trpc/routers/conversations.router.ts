@@ -10,11 +10,19 @@ export const ZTakeOverInput = z.object({
   source: z.enum(['manual', 'popup', 'api']).optional(),
   /** Integration API keys only: the agent who takes over. */
   agentId: z.uuid({ error: 'must be an agent id (UUID)' }).optional(),
+  /** Only if this agent still holds it (null: only if nobody does); else CONFLICT naming the holder. */
+  expectedHolderId: z.uuid({ error: 'must be an agent id (UUID) or null' }).nullable().optional(),
 });
 export const ZReleaseInput = z.object({ id: ZId, source: z.enum(['manual', 'popup', 'api']).optional() });
 export const ZByExternalRefInput = z.object({
   connector: z.string().trim().min(1, { error: 'is required' }).max(64),
   externalId: z.string().trim().min(1, { error: 'is required' }).max(255),
+});
+export const ZTimelineInput = z.object({
+  id: ZId,
+  /** `nextCursor` of the previous page; absent or null: the newest entries. */
+  cursor: z.string({ error: 'must be a cursor from a previous page' }).max(512, { error: 'must be a cursor from a previous page' }).nullish(),
+  limit: z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).max(200, { error: 'must be at most 200' }).default(50),
 });
 export const ZListConversationsInput = z
   .object({
@@ -27,7 +35,7 @@ export const conversationsRouter = router({
   get: agentProcedure.input(z.object({ id: ZId })).query(({ ctx, input }) => ctx.services.conversations.get(ctx.principal, input.id)),
   byExternalRef: agentProcedure.input(ZByExternalRefInput).query(({ ctx, input }) => ctx.services.conversations.byExternalRef(ctx.principal, input)),
   list: agentProcedure.input(ZListConversationsInput).query(({ ctx, input }) => ctx.services.conversations.list(ctx.principal, { ...input.filter, limit: input.limit })),
-  timeline: agentProcedure.input(z.object({ id: ZId })).query(({ ctx, input }) => ctx.services.conversations.timeline(ctx.principal, input.id)),
+  timeline: agentProcedure.input(ZTimelineInput).query(({ ctx, input }) => ctx.services.conversations.timeline(ctx.principal, input)),
   takeOver: agentProcedure.input(ZTakeOverInput).mutation(({ ctx, input }) => ctx.services.conversations.takeOver(ctx.principal, input)),
   release: agentProcedure.input(ZReleaseInput).mutation(({ ctx, input }) => ctx.services.conversations.release(ctx.principal, input)),
 });

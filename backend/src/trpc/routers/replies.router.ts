@@ -16,10 +16,27 @@ export const repliesRouter = router({
 });
 
 const ZAgentMessageInput = z.object({ conversationId: ZConversationId, channel: ZChannel, body: z.string({ error: 'is required' }) });
+/** One send's key (e.g. `demo:<draftId>`): a retried call with it stores / sends once (issue 9). */
+const ZIdempotencyKey = z
+  .string({ error: 'must be text' })
+  .trim()
+  .min(1, { error: 'must not be blank' })
+  .max(255, { error: 'must be at most 255 characters' });
+
+export const ZSendManualInput = ZAgentMessageInput.extend({ idempotencyKey: ZIdempotencyKey.optional() });
+export const ZRecordAgentReplyInput = ZAgentMessageInput.extend({
+  idempotencyKey: ZIdempotencyKey.optional(),
+  /** The older name of `idempotencyKey`: the id of the reply in the helpdesk. */
+  externalMessageId: ZIdempotencyKey.optional(),
+}).refine((input) => !input.idempotencyKey || !input.externalMessageId || input.idempotencyKey === input.externalMessageId, {
+  error: 'must equal externalMessageId when both are given (they are one key)',
+  path: ['idempotencyKey'],
+});
 
 export const messagesRouter = router({
-  sendManual: agentProcedure.input(ZAgentMessageInput).mutation(({ ctx, input }) => ctx.services.messages.sendManual(ctx.principal, input)),
-  recordAgentReply: agentProcedure
-    .input(ZAgentMessageInput.extend({ externalMessageId: z.string().trim().min(1).max(255).optional() }))
-    .mutation(({ ctx, input }) => ctx.services.messages.recordAgentReply(ctx.principal, input)),
+  sendManual: agentProcedure.input(ZSendManualInput).mutation(({ ctx, input }) => ctx.services.messages.sendManual(ctx.principal, input)),
+  recordAgentReply: agentProcedure.input(ZRecordAgentReplyInput).mutation(({ ctx, input }) => {
+    const { externalMessageId, idempotencyKey, ...message } = input;
+    return ctx.services.messages.recordAgentReply(ctx.principal, { ...message, idempotencyKey: idempotencyKey ?? externalMessageId });
+  }),
 });

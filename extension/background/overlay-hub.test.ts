@@ -1,0 +1,228 @@
+// The overlay ports end to end in the background: watch → thread pushed, events fanned out to the
+// tabs showing that conversation only, re-reads coalesced, reconnects re-read everything.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import type { ConversationRef } from '../overlay/overlay-model';
+import { STREAM_GRACE_MS } from './stream-lifetime';
+import { fakeEvent, fakeView, serverError } from './testing/fake-backend';
+import { startTestBackground, type TestBackground } from './testing/test-background';
+import { WAKE_ALARM_NAME } from './wake-alarm';
+
+const refA: ConversationRef = { connector: 'demo', externalId: 'DEMO-1' };
+const refB: ConversationRef = { connector: 'demo', externalId: 'DEMO-2' };
+const viewA = fakeView({ id: 'conv-a', lead: { id: 'lead-1', name: 'Jane Doe', phone: null, email: null } });
+const viewB = fakeView({ id: 'conv-b', lead: { id: 'lead-2', name: 'Sam Lee', phone: null, email: null } });
+
+describe('overlay hub', () => {
+  let t: TestBackground;
+
+  beforeEach(async () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(new Date('2026-01-05T14:00:00.000Z'));
+    fakeBrowser.reset();
+    t = await startTestBackground();
+    t.views.set('DEMO-1', viewA);
+    t.views.set('DEMO-2', viewB);
+  });
+
+  afterEach(async () => {
+    await t.background.stop();
+    vi.useRealTimers();
+  });
+
+  const byExternalRefCalls = () => t.fake.callsTo('conversations.byExternalRef') as ConversationRef[];
+
+  it('pushes the connection state at once, then the view of a watched thread', async () => {
+    const port = t.connect(refA);
+    await t.settle();
+    expect(port.received[0]).toEqual({ type: 'connection', connection: { state: 'online' } });
+    expect(port.receivedOf('thread')).toEqual([
+      { type: 'thread', ref: refA, thread: { kind: 'view', view: expect.objectContaining({ id: 'conv-a' }), serverOffsetMs: 0, receivedAt: Date.now() } },
+    ]);
+  });
+
+  it('measures the server clock offset from serverNow and the request midpoint', async () => {
+    t.fake.answer('conversations.byExternalRef', () => ({ ...viewA, serverNow: new Date(Date.now() + 4_500).toISOString() }));
+    const port = t.connect(refA);
+    await t.settle();
+    expect(port.receivedOf('thread')[0]?.thread).toMatchObject({ kind: 'view', serverOffsetMs: 4_500 });
+  });
+
+  it('says "unknown" for a thread Baton does not know, and re-checks it when a conversation is created', async () => {
+    const port = t.connect({ connector: 'demo', externalId: 'DEMO-NEW' });
+    await t.settle();
+    expect(port.receivedOf('thread').at(-1)?.thread).toEqual({ kind: 'unknown' });
+
+    const stream = await t.openStream();
+    stream.start();
+    t.views.set('DEMO-NEW', fakeView({ id: 'conv-new' }));
+    t.emit(fakeEvent({ id: '101', type: 'conversation.created', conversationId: 'conv-new' }));
+    await t.settle(100);
+    expect(port.receivedOf('thread').at(-1)?.thread).toMatchObject({ kind: 'view', view: { id: 'conv-new' } });
+  });
+
+  it('re-reads once for a burst of events and pushes to every port watching that conversation, not to others', async () => {
+    const tabA1 = t.connect(refA);
+    const tabA2 = t.connect(refA);
+    const tabB = t.connect(refB);
+    const stream = await t.openStream();
+    stream.start();
+    await t.settle(100); // the connect re-read
+    const readsBefore = byExternalRefCalls().filter((ref) => ref.externalId === 'DEMO-1').length;
+    const threadsBefore = { a1: tabA1.receivedOf('thread').length, a2: tabA2.receivedOf('thread').length, b: tabB.receivedOf('thread').length };
+
+    t.views.set('DEMO-1', { ...viewA, takeover: { holder: { agentId: 'agent-2', name: 'Dana Smith' }, source: 'manual', since: new Date().toISOString(), autoReleaseAt: null, warning: null, warningActive: false } });
+    t.emit(
+      fakeEvent({ id: '101', type: 'takeover.started', conversationId: 'conv-a', leadId: 'lead-1' }),
+      fakeEvent({ id: '102', type: 'reply.cancelled', conversationId: 'conv-a', leadId: 'lead-1' }),
+      fakeEvent({ id: '103', type: 'message.sent', conversationId: 'conv-a', leadId: 'lead-1' }),
+    );
+    await t.settle(50);
+    t.emit(fakeEvent({ id: '104', type: 'message.received', conversationId: 'conv-a', leadId: 'lead-1' }));
+    await t.settle(100);
+
+    expect(byExternalRefCalls().filter((ref) => ref.externalId === 'DEMO-1').length).toBe(readsBefore + 1);
+    for (const [tab, before] of [[tabA1, threadsBefore.a1], [tabA2, threadsBefore.a2]] as const) {
+      expect(tab.receivedOf('thread')).toHaveLength(before + 1);
+      expect(tab.receivedOf('thread').at(-1)?.thread).toMatchObject({ kind: 'view', view: { takeover: { holder: { name: 'Dana Smith' } } } });
+      expect(tab.receivedOf('changed').map((message) => message.eventType)).toEqual(['takeover.started', 'reply.cancelled', 'message.sent', 'message.received']);
+    }
+    expect(tabB.receivedOf('thread')).toHaveLength(threadsBefore.b);
+    expect(tabB.receivedOf('changed')).toEqual([]);
+  });
+
+  it('routes an escalation of the lead to the conversation shown, with its conversation id', async () => {
+    const tab = t.connect(refA);
+    (await t.openStream()).start();
+    await t.settle(100);
+    t.emit(fakeEvent({ id: '101', type: 'escalation.opened', conversationId: null, leadId: 'lead-1' }));
+    await t.settle(100);
+    expect(tab.receivedOf('changed')).toEqual([{ type: 'changed', conversationId: 'conv-a', eventType: 'escalation.opened' }]);
+  });
+
+  it('runs one stream for all tabs, started by the first watch, and re-reads every view on each reconnect', async () => {
+    const tabA = t.connect(refA);
+    const tabB = t.connect(refB);
+    const first = await t.openStream();
+    expect(t.fake.subscriptions).toHaveLength(1);
+    first.start();
+    await t.settle(100);
+
+    first.drop();
+    await t.settle();
+    expect(tabA.receivedOf('connection').at(-1)?.connection).toMatchObject({ state: 'offline', message: 'Baton offline — reconnecting' });
+    // Offline keeps the last view on screen (the connection state says it may be stale).
+    expect(tabA.receivedOf('thread').at(-1)?.thread).toMatchObject({ kind: 'view' });
+
+    const readsBefore = byExternalRefCalls().length;
+    await t.settle(1_000);
+    const second = t.fake.openSubscription()!;
+    expect(second.input).toEqual({ lastEventId: '100' });
+    second.start();
+    await t.settle(100);
+    expect(tabB.receivedOf('connection').at(-1)?.connection).toEqual({ state: 'online' });
+    expect(byExternalRefCalls().slice(readsBefore).map((ref) => ref.externalId).sort()).toEqual(['DEMO-1', 'DEMO-2']);
+  });
+
+  it('gives a port that connects later the current connection state at once', async () => {
+    t.connect(refA);
+    (await t.openStream()).drop();
+    await t.settle();
+    const late = t.connect(null);
+    await t.settle();
+    expect(late.received).toEqual([{ type: 'connection', connection: expect.objectContaining({ state: 'offline' }) }]);
+  });
+
+  it('blanks the views and says unauthorized when the credential is refused', async () => {
+    const tab = t.connect(refA);
+    const stream = await t.openStream();
+    stream.start();
+    await t.settle(100);
+    stream.fail(serverError('UNAUTHORIZED', 'API key revoked'));
+    await t.settle();
+    expect(tab.receivedOf('connection').at(-1)?.connection).toMatchObject({ state: 'unauthorized' });
+    expect(tab.receivedOf('thread').at(-1)?.thread).toMatchObject({ kind: 'unavailable' });
+    expect(t.log.warn).toHaveBeenCalledOnce();
+  });
+
+  it('moves a port to the new thread on watch, and stops pushing after unwatch', async () => {
+    const tab = t.connect(refA);
+    (await t.openStream()).start();
+    await t.settle(100);
+    tab.send({ type: 'watch', ref: refB });
+    await t.settle();
+    expect(tab.receivedOf('thread').at(-1)).toMatchObject({ ref: refB });
+    tab.send({ type: 'unwatch' });
+    const count = tab.received.length;
+    t.emit(fakeEvent({ id: '101', type: 'takeover.started', conversationId: 'conv-b' }), fakeEvent({ id: '102', type: 'takeover.started', conversationId: 'conv-a' }));
+    await t.settle(200);
+    expect(tab.received).toHaveLength(count);
+  });
+
+  it('ignores invalid messages and thread references with one debug line, and keeps working', async () => {
+    const tab = t.connect(null);
+    tab.send({ type: 'watch', ref: { connector: 'demo', externalId: '' } });
+    tab.send({ type: 'watch', ref: { connector: 'demo', externalId: 'x'.repeat(256) } });
+    tab.send({ type: 'watch' });
+    tab.send('hello');
+    await t.settle(1_000);
+    expect(byExternalRefCalls()).toEqual([]);
+    expect(t.fake.subscriptions).toEqual([]);
+    expect(t.log.debug).toHaveBeenCalledTimes(4);
+    tab.send({ type: 'watch', ref: refA });
+    await t.settle();
+    expect(tab.receivedOf('thread')).toHaveLength(1);
+  });
+
+  it('forgets ports that leave, and closes the stream a grace period after the last one (alarm cleared too)', async () => {
+    const tab = t.connect(refA);
+    const stream = await t.openStream();
+    stream.start();
+    await t.settle();
+    expect(await fakeBrowser.alarms.get(WAKE_ALARM_NAME)).toMatchObject({ periodInMinutes: 0.5 });
+
+    tab.close();
+    await t.settle(STREAM_GRACE_MS - 1);
+    expect(stream.closed).toBe(false);
+    await t.settle(1);
+    expect(stream.closed).toBe(true);
+    expect(await fakeBrowser.alarms.get(WAKE_ALARM_NAME)).toBeUndefined();
+  });
+
+  it('keeps the stream when a tab comes back within the grace period, and sends it the cached view at once', async () => {
+    const tab = t.connect(refA);
+    const stream = await t.openStream();
+    stream.start();
+    await t.settle(100);
+    tab.close();
+    await t.settle(10_000);
+    const reloaded = t.connect(refA);
+    await t.settle(STREAM_GRACE_MS);
+    expect(stream.closed).toBe(false);
+    expect(reloaded.receivedOf('thread')[0]?.thread).toMatchObject({ kind: 'view', view: { id: 'conv-a' } });
+  });
+
+  it('stops posting to a port whose tab is gone without a disconnect event', async () => {
+    const tab = t.connect(refA);
+    const other = t.connect(refA);
+    (await t.openStream()).start();
+    await t.settle(100);
+    tab.postMessage = () => {
+      throw new Error('Attempting to use a disconnected port object');
+    };
+    t.emit(fakeEvent({ id: '101', type: 'takeover.started', conversationId: 'conv-a' }));
+    await t.settle(100);
+    expect(other.receivedOf('thread').length).toBeGreaterThan(1);
+  });
+
+  it('says unconfigured to ports and threads when nothing is saved', async () => {
+    await t.background.stop();
+    fakeBrowser.reset();
+    t = await startTestBackground({ configured: false });
+    const tab = t.connect(refA);
+    await t.settle();
+    expect(tab.receivedOf('connection')[0]?.connection).toMatchObject({ state: 'unconfigured' });
+    expect(tab.receivedOf('thread').at(-1)?.thread).toMatchObject({ kind: 'unavailable' });
+    expect(t.fake.calls).toEqual([]);
+  });
+});

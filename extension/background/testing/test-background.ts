@@ -1,0 +1,70 @@
+// Starts the real background wiring on a fake backend, fake ports and fake timers (tests only).
+import { vi } from 'vitest';
+import type { BatonEvent } from '../../../shared/events';
+import type { ConversationRef, ConversationView } from '../../overlay/overlay-model';
+import { saveBackendConfig } from '../backend-config';
+import { startBackground, type RunningBackground } from '../start-background';
+import { createFakeBackend, serverError, type FakeBackend, type FakeSubscription } from './fake-backend';
+import { createFakePort, type FakePort } from './fake-port';
+
+export const TEST_BACKEND_URL = 'http://127.0.0.1:8787';
+
+/** A started background plus the doubles around it. */
+export interface TestBackground {
+  background: RunningBackground;
+  fake: FakeBackend;
+  /** Views `byExternalRef` answers, by external id (absent: NOT_FOUND). */
+  views: Map<string, ConversationView>;
+  log: { warn: ReturnType<typeof vi.fn>; info: ReturnType<typeof vi.fn>; debug: ReturnType<typeof vi.fn> };
+  /** Connects a port that watches `ref` (no watch when `ref` is null). */
+  connect(ref: ConversationRef | null): FakePort;
+  /** The open stream subscription, after letting pending work run. */
+  openStream(): Promise<FakeSubscription>;
+  /** Emits events on the open stream. */
+  emit(...events: BatonEvent[]): void;
+  /** Lets queued promises and due timers run. */
+  settle(ms?: number): Promise<void>;
+}
+
+/**
+ * Saves a configuration and starts the background with fake timers already on (the caller turns
+ * them on with `vi.useFakeTimers()` and resets the fake browser first).
+ */
+export async function startTestBackground(options: { configured?: boolean } = {}): Promise<TestBackground> {
+  if (options.configured !== false) await saveBackendConfig({ url: TEST_BACKEND_URL, credential: 'bk_test_credential' });
+  const fake = createFakeBackend();
+  const views = new Map<string, ConversationView>();
+  fake.answer('events.latestId', () => '100');
+  fake.answer('conversations.byExternalRef', ({ externalId }: ConversationRef) => {
+    const view = views.get(externalId);
+    if (!view) throw serverError('NOT_FOUND', 'No conversation for this ticket yet', { field: 'externalId' });
+    return { ...view, serverNow: new Date(Date.now()).toISOString() };
+  });
+  const log = { warn: vi.fn(), info: vi.fn(), debug: vi.fn() };
+  const background = startBackground({ createClient: () => fake.client, listenForPorts: () => undefined, random: () => 1, log });
+  const settle = (ms = 0) => vi.advanceTimersByTimeAsync(ms).then(() => undefined);
+  return {
+    background,
+    fake,
+    views,
+    log,
+    connect(ref) {
+      const port = createFakePort();
+      background.acceptPort(port);
+      if (ref) port.send({ type: 'watch', ref });
+      return port;
+    },
+    async openStream() {
+      await settle();
+      const subscription = fake.openSubscription();
+      if (!subscription) throw new Error('no open event stream');
+      return subscription;
+    },
+    emit(...events) {
+      const subscription = fake.openSubscription();
+      if (!subscription) throw new Error('no open event stream');
+      for (const event of events) subscription.emit(event);
+    },
+    settle,
+  };
+}

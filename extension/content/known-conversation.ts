@@ -1,0 +1,65 @@
+// Which Baton conversation the shown thread is, as far as the store knows (for reporting agent sends).
+import type { OverlayStore } from '../overlay/overlay-store';
+import { sameRef } from './thread-watcher';
+import type { ConversationRef } from '../overlay/overlay-model';
+
+/** Baton's id for the shown thread, kept across a spell offline. */
+export interface KnownConversation {
+  /** The id of the thread shown now; null when Baton does not handle it (or has not said yet). */
+  current(): string | null;
+  /**
+   * Like {@link current}, but first waits (up to `timeoutMs`) for the background's first answer about
+   * the shown thread. Null when the page moved to another thread meanwhile.
+   */
+  whenAnswered(timeoutMs: number): Promise<string | null>;
+  stop(): void;
+}
+
+/**
+ * Follows the store: the id comes from a `view`; it is kept while the thread is `unavailable` (the
+ * backend is unreachable, so a send made then can still be reported when it is back); a new thread or
+ * an `unknown` answer forgets it.
+ *
+ * @example
+ * const known = trackKnownConversation(store);
+ * const conversationId = await known.whenAnswered(10_000);
+ */
+export function trackKnownConversation(store: OverlayStore): KnownConversation {
+  let ref: ConversationRef | null = null;
+  let conversationId: string | null = null;
+
+  const follow = () => {
+    const state = store.getState();
+    if (!sameRef(state.ref, ref)) {
+      ref = state.ref;
+      conversationId = null;
+    }
+    if (state.thread?.kind === 'view') conversationId = state.thread.view.id;
+    else if (state.thread?.kind === 'unknown') conversationId = null;
+  };
+  follow();
+  const unsubscribe = store.subscribe(follow);
+
+  return {
+    current: () => conversationId,
+    whenAnswered(timeoutMs) {
+      const asked = store.getState();
+      if (asked.ref === null || asked.thread !== null) return Promise.resolve(conversationId);
+      return new Promise((resolve) => {
+        const finish = () => {
+          clearTimeout(timer);
+          stopListening();
+          resolve(sameRef(store.getState().ref, asked.ref) ? conversationId : null);
+        };
+        const stopListening = store.subscribe(() => {
+          const state = store.getState();
+          if (state.thread !== null || !sameRef(state.ref, asked.ref)) finish();
+        });
+        const timer = setTimeout(finish, timeoutMs);
+      });
+    },
+    stop: () => {
+      unsubscribe();
+    },
+  };
+}
