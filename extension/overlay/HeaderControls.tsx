@@ -36,6 +36,8 @@ export function HeaderControls({ store, actions }: OverlayRootProps) {
         baton="timeline-toggle"
         label="Timeline"
         ariaExpanded={state.timeline.open}
+        // Offline the timeline cannot load: disabled like every action (an open drawer can still be closed).
+        disabled={!enabled && !state.timeline.open}
         onClick={() => store.updateTimeline((timeline) => timelineOpened(timeline))}
       />
     </div>

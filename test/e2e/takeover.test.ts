@@ -148,7 +148,9 @@ describe('quiet and offline states', () => {
     try {
       await waitForText(page, 'baton-banners', baton('offline'), 'Baton offline — reconnecting', 30_000);
       expect(await shadow(page, 'baton-banners', baton('release', 'button'))).not.toBeNull();
-      expect(await enabledButtons(page)).toEqual([]);
+      // Opening the timeline drawer changes nothing; every action that would is disabled.
+      const viewOnly = /^timeline-(toggle|close|more|retry):/;
+      expect((await enabledButtons(page)).filter((button) => !viewOnly.test(button))).toEqual([]);
       await screenshot(page, 'offline');
     } finally {
       await e2e.restartServer();

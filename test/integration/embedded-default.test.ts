@@ -75,5 +75,5 @@ describe('the embedded default (no DATABASE_URL, no REDIS_URL)', () => {
     } finally {
       await second.stop();
     }
-  });
+  }, 120_000); // two cold starts of the backend: ~10 s idle, far more on a loaded 2-core machine
 });

@@ -268,15 +268,16 @@ describe('holderDiffers (the transfer confirmation, issue 9)', () => {
     ['nobody expected, an agent holds it now', heldBy('bo'), null, true],
     ['an agent expected, released meanwhile', NOT_TAKEN_OVER, 'ana', true],
     ['an agent expected, a rule hold now', ruleHold(), 'ana', true],
+    ['nobody expected, the caller holds it (another tab): idempotent', heldBy('me'), null, false],
+    ['another agent expected, the caller holds it now: idempotent', heldBy('me'), 'ana', false],
   ])('%s → %s', (_name, state, expected, differs) => {
-    expect(holderDiffers(state, expected as string | null | undefined)).toBe(differs);
+    expect(holderDiffers(state, expected as string | null | undefined, 'me')).toBe(differs);
   });
 });
 
 describe('holderChangedError', () => {
   it.each([
-    ['another agent', { name: 'Dana Smith', isCaller: false }, heldBy('dana'), 'Dana Smith took this conversation over meanwhile.'],
-    ['the caller, elsewhere', { name: 'Ana', isCaller: true }, heldBy('ana'), 'You took this conversation over meanwhile (in another tab or window).'],
+    ['another agent', { name: 'Dana Smith' }, heldBy('dana'), 'Dana Smith took this conversation over meanwhile.'],
     ['nobody (released)', null, NOT_TAKEN_OVER, 'Nobody holds this conversation any more: the AI is handling it again.'],
     ['nobody (a rule hold)', null, ruleHold(), 'Nobody holds this conversation any more: a routing rule keeps the AI quiet until someone takes it over.'],
   ])('names who holds it: %s', (_name, current, state, message) => {

@@ -88,19 +88,19 @@ export function isAiPaused(state: TakeoverState): boolean {
 /**
  * A takeover asked "only if `expectedHolderId` still holds it" (null: nobody does) — the transfer
  * confirmation names who holds it, and must not race (issue 9). Absent (`undefined`): no condition.
- * A `rule_hold` has no holder, so it counts as nobody.
+ * A `rule_hold` has no holder, so it counts as nobody. The caller already holding it (another tab)
+ * is no conflict: taking over twice is idempotent (SPEC §2.1).
  */
-export function holderDiffers(state: TakeoverState, expectedHolderId: string | null | undefined): boolean {
-  return expectedHolderId !== undefined && state.heldByAgentId !== expectedHolderId;
+export function holderDiffers(state: TakeoverState, expectedHolderId: string | null | undefined, callerId: string): boolean {
+  return expectedHolderId !== undefined && state.heldByAgentId !== expectedHolderId && state.heldByAgentId !== callerId;
 }
 
 /**
  * The CONFLICT an agent reads in the banner when the holder changed before their takeover: who
- * holds it now (`current`: null when nobody does; `isCaller`: the caller, from another tab).
- * @example holderChangedError({ name: 'Dana Smith', isCaller: false }, state).message // 'Dana Smith took this conversation over meanwhile.'
+ * holds it now (`current`: null when nobody does).
+ * @example holderChangedError({ name: 'Dana Smith' }, state).message // 'Dana Smith took this conversation over meanwhile.'
  */
-export function holderChangedError(current: { name: string; isCaller: boolean } | null, state: TakeoverState): DomainError {
-  if (current?.isCaller) return new DomainError('CONFLICT', 'You took this conversation over meanwhile (in another tab or window).');
+export function holderChangedError(current: { name: string } | null, state: TakeoverState): DomainError {
   if (current) return new DomainError('CONFLICT', `${current.name} took this conversation over meanwhile.`);
   if (state.source === 'rule_hold') return new DomainError('CONFLICT', 'Nobody holds this conversation any more: a routing rule keeps the AI quiet until someone takes it over.');
   return new DomainError('CONFLICT', 'Nobody holds this conversation any more: the AI is handling it again.');

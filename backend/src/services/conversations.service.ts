@@ -49,10 +49,10 @@ export function createConversationsService(infra: Infrastructure, jobs: JobEngin
   }
 
   /** The CONFLICT naming who holds the conversation now (nothing has been changed). */
-  async function holderChanged(uow: UnitOfWork, principal: Principal, conversation: ConversationRow, actingAgentId: string) {
+  async function holderChanged(uow: UnitOfWork, principal: Principal, conversation: ConversationRow) {
     const holderId = conversation.heldByAgentId;
     const holder = holderId ? await uow.manager.getRepository(AgentEntity).findOneBy({ id: holderId, tenantId: principal.tenantId }) : null;
-    return holderChangedError(holderId ? { name: holder?.name ?? 'Another agent', isCaller: holderId === actingAgentId } : null, takeoverStateOf(conversation));
+    return holderChangedError(holderId ? { name: holder?.name ?? 'Another agent' } : null, takeoverStateOf(conversation));
   }
 
   const view = async (principal: Principal, conversationId: string): Promise<ConversationView> => {
@@ -92,7 +92,7 @@ export function createConversationsService(infra: Infrastructure, jobs: JobEngin
       return withTransaction(infra, principal.tenantId, async (uow) => {
         const conversation = await lockConversation(uow.manager, principal.tenantId, command.id);
         // Checked under the row lock: the holder the agent confirmed against is the one replaced.
-        if (holderDiffers(takeoverStateOf(conversation), command.expectedHolderId)) throw await holderChanged(uow, principal, conversation, agentId);
+        if (holderDiffers(takeoverStateOf(conversation), command.expectedHolderId, agentId)) throw await holderChanged(uow, principal, conversation);
         const settings = await readTenantSettings(uow.manager, principal.tenantId);
         const decision = decideTakeOver(
           takeoverStateOf(conversation),

@@ -9,6 +9,7 @@ import type { Logger } from '../logger.js';
 /** The worker: tests each pattern in turn and reports each result as soon as it has it. */
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
+parentPort.postMessage({ ready: true });
 parentPort.on('message', ({ id, patterns, text, flags }) => {
   for (let index = 0; index < patterns.length; index++) {
     let matched = false;
@@ -35,21 +36,34 @@ export function createPatternSandbox(log: Logger, options: PatternSandboxOptions
   const quarantineMs = options.quarantineMs ?? 15 * 60_000;
   const quarantinedUntil = new Map<string, number>();
   let worker: Worker | null = null;
+  /** Resolves when the current worker runs: its start-up (slow on a busy machine) is not the pattern's time. */
+  let workerReady: Promise<void> = Promise.resolve();
   let nextId = 0;
   // One evaluation at a time: the worker is single-threaded anyway, and the budget stays per pattern.
   let queue: Promise<unknown> = Promise.resolve();
 
   const workerNow = () => {
     if (!worker) {
-      worker = new Worker(WORKER_SOURCE, { eval: true });
-      worker.unref();
+      const started = new Worker(WORKER_SOURCE, { eval: true });
+      started.unref();
+      workerReady = new Promise((resolve) => {
+        const onReady = (message: { ready?: boolean }) => {
+          if (!message.ready) return;
+          started.off('message', onReady);
+          resolve();
+        };
+        started.on('message', onReady);
+        started.once('error', () => resolve()); // run() sees the error and answers for the patterns
+      });
+      worker = started;
     }
     return worker;
   };
 
   /** Tests `patterns` in one worker run; returns how many were answered before an overrun (all of them if none). */
-  function run(patterns: string[], text: string, results: Map<string, boolean>): Promise<number> {
+  async function run(patterns: string[], text: string, results: Map<string, boolean>): Promise<number> {
     const running = workerNow();
+    await workerReady;
     const id = ++nextId;
     return new Promise((resolve) => {
       let answered = 0;

@@ -1,0 +1,84 @@
+// Two browsers (two profiles, two agents) on one thread: a takeover in one shows in the other within
+// 1 s; with the service worker stopped over CDP, a change made meanwhile is right when it returns.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startE2eBackend, viewOf, type E2eBackend } from './support/backend.js';
+import { launchBrowserWithExtension, type ExtensionBrowser } from './support/browser.js';
+import { startThread, waitForView } from './support/conversations.js';
+import { baton, clickInShadow, pageTimeWhenText, waitForShadow, waitForShadowGone, waitForText } from './support/overlay.js';
+import { trackPages } from './support/page-tracker.js';
+import { screenshot } from './support/screenshot.js';
+import { waitForServiceWorker, targetIdOf } from './support/service-worker.js';
+
+let e2e: E2eBackend;
+let sam: ExtensionBrowser;
+let dana: ExtensionBrowser;
+const pages = trackPages();
+
+beforeAll(async () => {
+  e2e = await startE2eBackend('live_sync');
+  sam = await launchBrowserWithExtension({ apiKey: e2e.agents.sam.apiKey, backendUrl: e2e.url, label: 'sam' });
+  dana = await launchBrowserWithExtension({ apiKey: e2e.agents.dana.apiKey, backendUrl: e2e.url, label: 'dana' });
+});
+
+afterEach((context) => pages.cleanUp(context));
+
+afterAll(async () => {
+  await sam?.close();
+  await dana?.close();
+  await e2e?.stop();
+});
+
+describe('live across browsers', () => {
+  it("Dana takes over in her browser; Sam's banner shows it within 1 s", async () => {
+    const thread = await startThread(e2e, 'Can I talk to a human?');
+    const samPage = pages.add(sam, await sam.openThread(e2e.slug, thread.externalId, { agent: e2e.agents.sam.email }));
+    const danaPage = pages.add(dana, await dana.openThread(e2e.slug, thread.externalId, { agent: e2e.agents.dana.email }));
+    await waitForShadow(samPage, 'baton-header', baton('take-over', 'button'));
+    await waitForShadow(danaPage, 'baton-header', baton('take-over', 'button'));
+
+    const seenBySam = pageTimeWhenText(samPage, 'baton-banners', baton('takeover-holder'), 'Dana Admin took over');
+    await clickInShadow(danaPage, 'baton-header', baton('take-over', 'button'));
+    const seenAt = await seenBySam;
+    const view = await waitForView(e2e.admin, thread.conversationId, (current) => current.takeover?.holder?.agentId === e2e.agents.dana.id, "Dana's takeover");
+    // `since` is the takeover's instant on the server (same machine, same clock as the page).
+    const latencyMs = seenAt - Date.parse(view.takeover!.since!);
+    console.log(`[e2e] takeover seen in the other browser ${latencyMs} ms after the server recorded it`);
+    expect(latencyMs).toBeLessThan(1_000);
+    await waitForText(danaPage, 'baton-banners', baton('takeover-holder'), 'You took over');
+    await screenshot(samPage, 'live-sync-other-agent');
+  });
+
+  it('the service worker stopped (CDP), a release happens meanwhile → the banner is right when it returns, and stays live', async () => {
+    const thread = await startThread(e2e, 'Hello, anyone there?');
+    await e2e.agents.dana.client.conversations.takeOver.mutate({ id: thread.conversationId });
+    const samPage = pages.add(sam, await sam.openThread(e2e.slug, thread.externalId, { agent: e2e.agents.sam.email }));
+    await waitForText(samPage, 'baton-banners', baton('takeover-holder'), 'Dana Admin took over');
+
+    const stopped = await sam.stopServiceWorker();
+    expect(sam.serviceWorkerRunning()).toBe(false);
+    await e2e.agents.dana.client.conversations.release.mutate({ id: thread.conversationId });
+    const stillStoppedAtRelease = !sam.serviceWorkerRunning();
+    console.log(`[e2e] worker stopped in ${stopped.stopMs} ms; still stopped when the release committed: ${stillStoppedAtRelease}`);
+    expect((await viewOf(e2e.admin, thread.conversationId)).takeover).toBeNull();
+
+    await waitForShadowGone(samPage, 'baton-banners', baton('takeover-banner'), 30_000);
+    await waitForShadow(samPage, 'baton-header', baton('take-over', 'button'), 30_000);
+    const restarted = await waitForServiceWorker(sam.browser, sam.extensionId);
+    expect(targetIdOf(restarted)).not.toBe(stopped.stoppedTargetId);
+
+    // The stream is back, not just a one-off reload: the next change shows live.
+    await e2e.agents.dana.client.conversations.takeOver.mutate({ id: thread.conversationId });
+    await waitForText(samPage, 'baton-banners', baton('takeover-holder'), 'Dana Admin took over', 10_000);
+  });
+
+  it('the service worker stopped with no tab open; the thread opened later shows what happened meanwhile', async () => {
+    const thread = await startThread(e2e, 'Quick question');
+    await sam.stopServiceWorker();
+    await e2e.agents.dana.client.conversations.takeOver.mutate({ id: thread.conversationId });
+    const samPage = pages.add(sam, await sam.openThread(e2e.slug, thread.externalId, { agent: e2e.agents.sam.email }));
+    await waitForText(samPage, 'baton-banners', baton('takeover-holder'), 'Dana Admin took over');
+    await clickInShadow(samPage, 'baton-header', baton('take-over', 'button'));
+    await clickInShadow(samPage, 'baton-header', baton('transfer-confirm-yes', 'button'));
+    await waitForView(e2e.admin, thread.conversationId, (view) => view.takeover?.holder?.agentId === e2e.agents.sam.id, 'the transfer to Sam');
+  });
+});
