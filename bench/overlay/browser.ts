@@ -79,6 +79,12 @@ async function configureExtension(browser: Browser, backendUrl: string, credenti
     });
   const worker = await target.worker();
   if (!worker) throw new Error('The extension service worker target has no worker');
+  // Evaluated right as the worker starts, `chrome` may not be bound yet: wait for it.
+  const deadline = Date.now() + 10_000;
+  while ((await worker.evaluate('typeof chrome === "object" && !!chrome.storage')) !== true) {
+    if (Date.now() > deadline) throw new Error('The extension service worker has no chrome.storage after 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   // A string, not a function: tsx's transpiled functions may reference helpers the worker lacks.
   const config = JSON.stringify({ url: backendUrl, credential });
   await worker.evaluate(`chrome.storage.local.set({ backendConfig: ${config} })`);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { startSeededBackend } from './backend.js';
 import { launchBenchBrowser, type BenchBrowser } from './browser.js';
 import { startHostPageServer } from './host-page.js';
-import { extensionContexts, heapAfterGc, measureMount, profileChurn, sampleChurn, waitForThreadRendered, type ChurnSample } from './measure.js';
+import { extensionContexts, heapAfterGc, measureMount, profileChurn, sampleChurn, traceMount, waitForThreadRendered, type ChurnSample } from './measure.js';
 import { parseOverlayBenchOptions } from './options.js';
 import { churnTotals, median, round, summarizeProfile, TARGETS, targetsMet } from './summary.js';
 
@@ -35,18 +35,26 @@ function cleanupStack() {
   };
 }
 
-function checkBuild(extensionDir: string): void {
+/**
+ * Checks the build and copies it to a temp folder, so a rebuild during the run (`wxt build` rewrites
+ * dist/) cannot change what the browser loads halfway; returns the copy's path.
+ */
+function snapshotBuild(extensionDir: string, cleanup: ReturnType<typeof cleanupStack>): string {
   const manifestPath = path.join(extensionDir, 'manifest.json');
   if (!fs.existsSync(manifestPath)) throw new Error(`No extension build at ${extensionDir}: run \`npm run build:extension\` first`);
   const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as { content_scripts?: unknown[] };
   if (!manifest.content_scripts?.length) throw new Error(`${manifestPath} declares no content script: nothing would mount (rebuild with the content script)`);
   log(`extension ${extensionDir} (built ${fs.statSync(manifestPath).mtime.toISOString()})`);
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-bench-overlay-extension-'));
+  cleanup.push('extension copy', async () => fs.rmSync(copy, { recursive: true, force: true }));
+  fs.cpSync(extensionDir, copy, { recursive: true });
+  return copy;
 }
 
 async function run(cleanup: ReturnType<typeof cleanupStack>): Promise<Record<string, unknown>> {
   const options = parseOverlayBenchOptions(process.argv.slice(2), DEFAULT_EXTENSION_DIR);
   const loadAverageAtStart = os.loadavg()[0]!;
-  checkBuild(options.extensionDir);
+  const extensionDir = snapshotBuild(options.extensionDir, cleanup);
 
   const backend = await startSeededBackend();
   cleanup.push('backend', backend.stop);
@@ -55,16 +63,28 @@ async function run(cleanup: ReturnType<typeof cleanupStack>): Promise<Record<str
   const threadUrl = host.threadUrl(backend.tenantSlug, backend.externalId);
   log(`backend ${backend.url}, host page ${threadUrl}`);
 
-  const withExtension = await launchBenchBrowser('with', { dir: options.extensionDir, backendUrl: backend.url, credential: backend.agentApiKey });
+  const withExtension = await launchBenchBrowser('with', { dir: extensionDir, backendUrl: backend.url, credential: backend.agentApiKey });
   cleanup.push('browser with the extension', withExtension.close);
 
   const mounts: number[] = [];
+  const hostMounts: number[] = [];
   const seenBy = new Set<string>();
   for (let load = 0; load < options.loads; load++) {
     const result = await measureMount(withExtension.page, withExtension.session, `${threadUrl}?messages=${options.messages}&watch=banner`, MOUNT_TIMEOUT_MS);
     mounts.push(result.mountMs);
+    if (result.hostMs !== null) hostMounts.push(result.hostMs);
     seenBy.add(result.seenBy);
-    log(`load ${load + 1}/${options.loads}: banner ${round(result.mountMs)} ms after the thread rendered`);
+    log(`load ${load + 1}/${options.loads}: banner ${round(result.mountMs)} ms after the thread rendered (stack host after ${result.hostMs === null ? '?' : round(result.hostMs)} ms)`);
+  }
+  // One more load under a trace (not in mountMs: tracing slows it): where the mount time goes.
+  const phases = await traceMount(withExtension.page, withExtension.session, `${threadUrl}?messages=${options.messages}&watch=banner`, MOUNT_TIMEOUT_MS);
+  if (phases) {
+    const ms = (value: number | null) => (value === null ? '?' : `${round(value)} ms`);
+    log(
+      `traced load: content script starts ${ms(phases.contentScriptStartMs)} after the render, evaluates in ${ms(phases.contentScriptEvalMs)} ` +
+        `(${ms(phases.contentScriptEvalCpuMs)} CPU); stack host at ${ms(phases.hostAddedMs)}, banner at ${ms(phases.bannerShownMs)}; ` +
+        `main thread CPU meanwhile: extension ${ms(phases.extensionCpuMs)}, page/style/layout/paint ${ms(phases.otherMainThreadCpuMs)}`,
+    );
   }
   const worlds = await extensionContexts(withExtension.session);
 
@@ -112,7 +132,9 @@ async function run(cleanup: ReturnType<typeof cleanupStack>): Promise<Record<str
     targets: TARGETS,
     mountMsMax: round(Math.max(...mounts)),
     mountMsLoads: mounts.map((ms) => round(ms)),
+    mountHostMs: hostMounts.length ? round(median(hostMounts)) : null,
     mountSeenBy: [...seenBy].join(', '),
+    ...(phases ? { mountTrace: Object.fromEntries(Object.entries(phases).map(([key, value]) => [key, value === null ? null : round(value)])) } : {}),
     cpuMsPerSecWith: round(withExt.scriptCpuMsPerSec, 2),
     cpuMsPerSecWithout: round(without.scriptCpuMsPerSec, 2),
     extensionScriptCpuMsPerSec: round(withExt.extensionScriptCpuMsPerSec, 2),

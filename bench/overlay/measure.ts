@@ -1,13 +1,14 @@
 // CDP measurements on a host page: thread-rendered → banner-visible time, script time per churn slice, heap after GC.
 import type { CDPSession, Page } from 'puppeteer-core';
 import type { Protocol } from 'puppeteer-core';
-import { mainThreadTimes, markTime, pageMainThread, type MainThreadTimes, type TraceEvent } from './trace-times.js';
+import { mainThreadTimes, markTime, mountPhases, pageMainThread, type MainThreadTimes, type MountPhases, type TraceEvent } from './trace-times.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const TAKEOVER_BANNER = 'takeover-banner';
 
 interface BenchState {
   renderedAt: number | null;
+  hostAt: number | null;
   bannerAt: number | null;
   bannerSeenBy: string | null;
   hostClosed?: boolean;
@@ -16,7 +17,7 @@ interface BenchState {
 
 const readState = (page: Page) =>
   page.evaluate(
-    `window.__bench ? { renderedAt: __bench.renderedAt, bannerAt: __bench.bannerAt, bannerSeenBy: __bench.bannerSeenBy, hostClosed: !!__bench.hostClosed, now: performance.now() } : null`,
+    `window.__bench ? { renderedAt: __bench.renderedAt, hostAt: __bench.hostAt, bannerAt: __bench.bannerAt, bannerSeenBy: __bench.bannerSeenBy, hostClosed: !!__bench.hostClosed, now: performance.now() } : null`,
   ) as Promise<BenchState | null>;
 
 /** Waits until the host page's script has rendered the thread; returns its performance.now() stamp. */
@@ -35,16 +36,25 @@ export async function waitForThreadRendered(page: Page, timeoutMs: number): Prom
  * both from the page's own performance.now(). Open shadow roots are watched by the page's observer; a
  * closed one is polled over CDP (DOM.describeNode with pierce), which is coarser (~50 ms).
  */
-export async function measureMount(page: Page, session: CDPSession, url: string, timeoutMs: number): Promise<{ mountMs: number; seenBy: string }> {
+export interface MountReading {
+  /** Thread rendered → takeover banner shown. */
+  mountMs: number;
+  /** Thread rendered → `baton-banners` host in the page (null when the page's observer missed it). */
+  hostMs: number | null;
+  seenBy: string;
+}
+
+export async function measureMount(page: Page, session: CDPSession, url: string, timeoutMs: number): Promise<MountReading> {
   await page.goto(url, { waitUntil: 'domcontentloaded' });
   const renderedAt = await waitForThreadRendered(page, timeoutMs);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const state = await readState(page);
-    if (state?.bannerAt != null) return { mountMs: state.bannerAt - renderedAt, seenBy: state.bannerSeenBy ?? 'page' };
+    const hostMs = state?.hostAt != null ? state.hostAt - renderedAt : null;
+    if (state?.bannerAt != null) return { mountMs: state.bannerAt - renderedAt, hostMs, seenBy: state.bannerSeenBy ?? 'page' };
     if (state?.hostClosed) {
       const shown = await bannerAttributesOverCdp(session);
-      if (shown.includes(TAKEOVER_BANNER)) return { mountMs: state.now - renderedAt, seenBy: 'cdp-poll (closed shadow root)' };
+      if (shown.includes(TAKEOVER_BANNER)) return { mountMs: state.now - renderedAt, hostMs, seenBy: 'cdp-poll (closed shadow root)' };
     }
     if (Date.now() > deadline) throw new Error(`No takeover banner within ${timeoutMs} ms of loading ${url}. ${await describeOverlay(page, session)}`);
     await sleep(state?.hostClosed ? 20 : 50);
@@ -177,4 +187,17 @@ export async function profileChurn(page: Page, session: CDPSession, sliceMs: num
   await page.evaluate('__bench.stopChurn()');
   await session.send('Profiler.disable');
   return profile;
+}
+
+/**
+ * One more page load under a trace: where the time between "thread rendered" and "banner shown" went.
+ * Loaded from the previous thread page, as the measured loads are (about:blank first would cost a new process).
+ */
+export async function traceMount(page: Page, session: CDPSession, url: string, timeoutMs: number): Promise<MountPhases | null> {
+  await page.tracing.start({ categories: TRACE_CATEGORIES });
+  let failure: unknown = null;
+  await measureMount(page, session, url, timeoutMs).catch((error: unknown) => (failure = error));
+  const trace = await page.tracing.stop();
+  if (failure) throw failure;
+  return trace ? mountPhases((JSON.parse(Buffer.from(trace).toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents) : null;
 }

@@ -105,3 +105,44 @@ export function mainThreadTimes(events: TraceEvent[], thread: { pid: number; tid
     extensionScriptCpuMs: sum(extension, (span) => span.cpuMs),
   };
 }
+
+/** Where a page load's time went between "thread rendered" and "banner shown" (ms after the render mark). */
+export interface MountPhases {
+  /** The content script's evaluation started (document_idle injection). */
+  contentScriptStartMs: number | null;
+  /** Its evaluation (compile, module init, synchronous start-up): wall and thread CPU. */
+  contentScriptEvalMs: number | null;
+  contentScriptEvalCpuMs: number | null;
+  hostAddedMs: number | null;
+  bannerShownMs: number | null;
+  /** Main-thread thread CPU in the window: the extension's script calls vs everything else (page script, style, layout, paint). */
+  extensionCpuMs: number;
+  otherMainThreadCpuMs: number;
+}
+
+/** Reads a traced page load whose page marked `baton-bench-thread-rendered`, `…-host-added`, `…-banner-shown`. */
+export function mountPhases(events: TraceEvent[]): MountPhases | null {
+  const rendered = events.find((event) => event.name === 'baton-bench-thread-rendered' && event.ph !== 'M');
+  if (!rendered) return null;
+  const at = (name: string) => {
+    const mark = events.find((event) => event.name === name && event.ph !== 'M' && event.pid === rendered.pid);
+    return mark ? (mark.ts - rendered.ts) / 1000 : null;
+  };
+  const mainTid = events.find((event) => event.ph === 'M' && event.name === 'thread_name' && event.pid === rendered.pid && event.args?.name === 'CrRendererMain')?.tid ?? rendered.tid;
+  const bannerShownMs = at('baton-bench-banner-shown');
+  const end = rendered.ts + (bannerShownMs ?? 0) * 1000;
+  const spans = spansOf(events.filter((event) => event.pid === rendered.pid && event.tid === mainTid)).filter((span) => span.start >= rendered.ts && span.start < end);
+  const evaluation = spans.find((span) => span.name === 'EvaluateScript' && span.url.startsWith('chrome-extension://'));
+  const extension = outermost(spans, (span) => (span.name === 'FunctionCall' || span.name === 'EvaluateScript') && span.url.startsWith('chrome-extension://'));
+  const tasks = outermost(spans, (span) => span.name === TASK_EVENT);
+  const extensionCpuMs = sum(extension, (span) => span.cpuMs);
+  return {
+    contentScriptStartMs: evaluation ? (evaluation.start - rendered.ts) / 1000 : null,
+    contentScriptEvalMs: evaluation?.wallMs ?? null,
+    contentScriptEvalCpuMs: evaluation?.cpuMs ?? null,
+    hostAddedMs: at('baton-bench-host-added'),
+    bannerShownMs,
+    extensionCpuMs,
+    otherMainThreadCpuMs: sum(tasks, (span) => span.cpuMs) - extensionCpuMs,
+  };
+}

@@ -85,8 +85,8 @@ describe('escalation banner', () => {
 
 describe('takeover banner', () => {
   it.each<[string, NonNullable<ConversationView['takeover']>, string]>([
-    ['the viewer', makeTakeover(me), 'You took over at 2:05 PM'],
-    ['another agent', makeTakeover(dana), 'Dana Smith took over at 2:05 PM'],
+    ['the viewer', makeTakeover(me), 'You took over at 2:05 PM CST'],
+    ['another agent', makeTakeover(dana), 'Dana Smith took over at 2:05 PM CST'],
     ['a routing rule', makeTakeover(null), 'Held by a routing rule'],
   ])('held by %s', (_case, takeover, holderText) => {
     const { container } = renderStack(makeView({ takeover }));

@@ -15,8 +15,8 @@ import { makeTakeover, makeView, RESOLVE_REASONS } from './test-fixtures';
 
 describe('takeoverHolderText', () => {
   it.each([
-    ['the viewer', makeTakeover({ agentId: 'agent-me', name: 'Sam Lee' }), 'You took over at 2:05 PM'],
-    ['another agent', makeTakeover({ agentId: 'agent-dana', name: 'Dana Smith' }), 'Dana Smith took over at 2:05 PM'],
+    ['the viewer', makeTakeover({ agentId: 'agent-me', name: 'Sam Lee' }), 'You took over at 2:05 PM CST'],
+    ['another agent', makeTakeover({ agentId: 'agent-dana', name: 'Dana Smith' }), 'Dana Smith took over at 2:05 PM CST'],
     ['a routing rule', makeTakeover(null), 'Held by a routing rule'],
     ['no start time', makeTakeover({ agentId: 'agent-dana', name: 'Dana Smith' }, { since: null }), 'Dana Smith took over'],
   ])('%s', (_case, takeover, expected) => {

@@ -12,10 +12,10 @@ import {
 
 describe('formatClockTime', () => {
   it.each([
-    ['2025-01-15T20:05:00Z', 'America/Chicago', '2:05 PM'], // CST
-    ['2025-07-15T19:05:00Z', 'America/Chicago', '2:05 PM'], // CDT
-    ['2025-01-15T08:30:00Z', 'Europe/Berlin', '9:30 AM'],
-    ['2025-01-15T20:05:00Z', 'Not/AZone', '8:05 PM'], // unknown zone: UTC, never "Invalid DateTime"
+    ['2025-01-15T20:05:00Z', 'America/Chicago', '2:05 PM CST'],
+    ['2025-07-15T19:05:00Z', 'America/Chicago', '2:05 PM CDT'], // daylight saving: the zone's summer abbreviation
+    ['2025-01-15T08:30:00Z', 'Europe/Berlin', '9:30 AM GMT+1'],
+    ['2025-01-15T20:05:00Z', 'Not/AZone', '8:05 PM UTC'], // unknown zone: UTC, never "Invalid DateTime"
   ])('%s in %s is %s', (iso, zone, expected) => {
     expect(formatClockTime(iso, zone)).toBe(expected);
   });

@@ -13,13 +13,14 @@ function inZone(iso: string, timeZone: string): DateTime {
 }
 
 /**
- * A clock time in the tenant zone, e.g. `2:05 PM` (luxon `h:mm a`, en-US so the wording matches the
- * server's preformatted warning whatever the browser's locale).
+ * A clock time in the tenant zone with its abbreviation, e.g. `2:05 PM CST` (luxon `h:mm a ZZZZ`,
+ * en-US so the wording matches the server's `AI resumes at …` whatever the browser's locale). The
+ * zone is named because the helpdesk around the banner may show times in another zone.
  *
- * @example formatClockTime('2025-01-15T20:05:00Z', 'America/Chicago') // '2:05 PM'
+ * @example formatClockTime('2025-01-15T20:05:00Z', 'America/Chicago') // '2:05 PM CST'
  */
 export function formatClockTime(iso: string, timeZone: string): string {
-  return inZone(iso, timeZone).toFormat('h:mm a');
+  return inZone(iso, timeZone).toFormat('h:mm a ZZZZ');
 }
 
 /**

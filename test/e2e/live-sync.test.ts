@@ -1,10 +1,11 @@
 // Two browsers (two profiles, two agents) on one thread: a takeover in one shows in the other within
 // 1 s; with the service worker stopped over CDP, a change made meanwhile is right when it returns.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startE2eBackend, viewOf, type E2eBackend } from './support/backend.js';
+import { startE2eBackend, type E2eBackend } from './support/backend.js';
 import { launchBrowserWithExtension, type ExtensionBrowser } from './support/browser.js';
 import { startThread, waitForView } from './support/conversations.js';
-import { baton, clickInShadow, pageTimeWhenText, waitForShadow, waitForShadowGone, waitForText } from './support/overlay.js';
+import { customerWritesThroughWebhook } from './support/demo.js';
+import { baton, clickInShadow, pageTimeWhenText, shadow, waitForShadow, waitForShadowGone, waitForText } from './support/overlay.js';
 import { trackPages } from './support/page-tracker.js';
 import { screenshot } from './support/screenshot.js';
 import { waitForServiceWorker, targetIdOf } from './support/service-worker.js';
@@ -48,27 +49,39 @@ describe('live across browsers', () => {
     await screenshot(samPage, 'live-sync-other-agent');
   });
 
-  it('the service worker stopped (CDP), a release happens meanwhile → the banner is right when it returns, and stays live', async () => {
-    const thread = await startThread(e2e, 'Hello, anyone there?');
-    await e2e.agents.dana.client.conversations.takeOver.mutate({ id: thread.conversationId });
-    const samPage = pages.add(sam, await sam.openThread(e2e.slug, thread.externalId, { agent: e2e.agents.sam.email }));
-    await waitForText(samPage, 'baton-banners', baton('takeover-holder'), 'Dana Admin took over');
+  it('the service worker stopped (CDP), a release and a customer message happen meanwhile → the banners are right when it returns, and stay live', async () => {
+    await e2e.updateSettings({ replyCadence: { enabled: true, minDelaySeconds: 60, maxDelaySeconds: 60 } });
+    try {
+      const thread = await startThread(e2e, 'Hello, anyone there?');
+      await e2e.agents.dana.client.conversations.takeOver.mutate({ id: thread.conversationId });
+      const samPage = pages.add(sam, await sam.openThread(e2e.slug, thread.externalId, { agent: e2e.agents.sam.email }));
+      await waitForText(samPage, 'baton-banners', baton('takeover-holder'), 'Dana Admin took over');
+      expect(await shadow(samPage, 'baton-reply', baton('reply-banner'))).toBeNull();
 
-    const stopped = await sam.stopServiceWorker();
-    expect(sam.serviceWorkerRunning()).toBe(false);
-    await e2e.agents.dana.client.conversations.release.mutate({ id: thread.conversationId });
-    const stillStoppedAtRelease = !sam.serviceWorkerRunning();
-    console.log(`[e2e] worker stopped in ${stopped.stopMs} ms; still stopped when the release committed: ${stillStoppedAtRelease}`);
-    expect((await viewOf(e2e.admin, thread.conversationId)).takeover).toBeNull();
+      const stopped = await sam.stopServiceWorker();
+      expect(sam.serviceWorkerRunning()).toBe(false);
+      // Meanwhile: Dana releases, and the customer writes (the signed inbound webhook) → a held AI reply.
+      await e2e.agents.dana.client.conversations.release.mutate({ id: thread.conversationId });
+      await customerWritesThroughWebhook(e2e, thread.externalId, 'Still waiting for an answer');
+      const stillStopped = !sam.serviceWorkerRunning();
+      const view = await waitForView(e2e.admin, thread.conversationId, (current) => current.pendingReply !== null, 'the held AI reply');
+      expect(view.takeover).toBeNull();
+      console.log(`[e2e] worker stopped in ${stopped.stopMs} ms; still stopped after both changes: ${stillStopped}`);
 
-    await waitForShadowGone(samPage, 'baton-banners', baton('takeover-banner'), 30_000);
-    await waitForShadow(samPage, 'baton-header', baton('take-over', 'button'), 30_000);
-    const restarted = await waitForServiceWorker(sam.browser, sam.extensionId);
-    expect(targetIdOf(restarted)).not.toBe(stopped.stoppedTargetId);
+      await waitForShadowGone(samPage, 'baton-banners', baton('takeover-banner'), 30_000);
+      await waitForShadow(samPage, 'baton-header', baton('take-over', 'button'), 30_000);
+      await waitForText(samPage, 'baton-reply', baton('reply-body'), view.pendingReply!.body, 30_000);
+      const restarted = await waitForServiceWorker(sam.browser, sam.extensionId);
+      expect(targetIdOf(restarted)).not.toBe(stopped.stoppedTargetId);
+      await screenshot(samPage, 'after-worker-restart');
 
-    // The stream is back, not just a one-off reload: the next change shows live.
-    await e2e.agents.dana.client.conversations.takeOver.mutate({ id: thread.conversationId });
-    await waitForText(samPage, 'baton-banners', baton('takeover-holder'), 'Dana Admin took over', 10_000);
+      // The stream is back, not just a one-off reload: the next change shows live.
+      await e2e.agents.dana.client.conversations.takeOver.mutate({ id: thread.conversationId });
+      await waitForText(samPage, 'baton-banners', baton('takeover-holder'), 'Dana Admin took over', 10_000);
+      await waitForShadowGone(samPage, 'baton-reply', baton('reply-banner'), 10_000);
+    } finally {
+      await e2e.updateSettings({ replyCadence: { enabled: false, minDelaySeconds: 30, maxDelaySeconds: 120 } });
+    }
   });
 
   it('the service worker stopped with no tab open; the thread opened later shows what happened meanwhile', async () => {

@@ -41,7 +41,7 @@ describe('customer text is text', () => {
     await waitForText(page, 'baton-banners', baton('escalation-reason'), `Customer wrote: ${PAYLOAD}`);
     await clickInShadow(page, 'baton-header', baton('timeline-toggle', 'button'));
     await waitFor(
-      () => page.$$eval(`baton-banners >>> ${baton('timeline-entry')}, baton-header >>> ${baton('timeline-entry')}`, (entries) => entries.map((entry) => entry.textContent ?? '')),
+      () => page.$$eval(`baton-banners >>> ${baton('timeline-entry')}`, (entries) => entries.map((entry) => entry.textContent ?? '')),
       (entries) => entries.some((entry) => entry.includes(PAYLOAD)),
       'the customer message as text in the timeline drawer',
     );

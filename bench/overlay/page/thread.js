@@ -22,6 +22,8 @@
 
   const bench = {
     renderedAt: null,
+    /** When the `baton-banners` host first appeared (the stack mounted, maybe still without data). */
+    hostAt: null,
     bannerAt: null,
     bannerSeenBy: null,
     appended: 0,
@@ -35,6 +37,8 @@
   const list = document.querySelector('ol.hd-messages');
   const clock = document.querySelector('.hd-clock');
   const badge = document.querySelector('.hd-unread-badge');
+  // Times shown the way the demo inbox (and any helpdesk) shows them: in the agent's locale, via ICU.
+  const clockFormat = new Intl.DateTimeFormat([], { hour: 'numeric', minute: '2-digit' });
   let nextId = 0;
   /** The message elements in order (the page's own bookkeeping keeps its script cheap and steady: no live HTMLCollection walks). */
   const items = [];
@@ -54,7 +58,7 @@
     const at = new Date(Date.UTC(2026, 0, 1, 9, 0, 0) + index * 60_000);
     const time = document.createElement('time');
     time.dateTime = at.toISOString();
-    time.textContent = at.toISOString().slice(11, 16);
+    time.textContent = clockFormat.format(at);
     item.append(author, body, time);
     return item;
   }
@@ -70,6 +74,7 @@
     // Force layout so "rendered" means laid out, not just in the tree.
     void list.getBoundingClientRect().height;
     bench.renderedAt = performance.now();
+    performance.mark('baton-bench-thread-rendered');
   }
 
   let churnTimer = null;
@@ -88,7 +93,7 @@
 
   function touchSidebar() {
     bench.sidebarTicks += 1;
-    clock.textContent = new Date().toISOString().slice(11, 23);
+    clock.textContent = new Date().toISOString().slice(11, 23); // changes every tick (ms precision)
     badge.textContent = String(bench.sidebarTicks % 100);
     items[Math.floor(Math.random() * items.length)].classList.toggle('hd-message--highlighted');
   }
@@ -140,11 +145,16 @@
       if (bench.bannerAt !== null) return;
       bench.bannerAt = performance.now();
       bench.bannerSeenBy = by;
+      performance.mark('baton-bench-banner-shown');
       documentObserver.disconnect();
       shadowObserver?.disconnect();
     };
     const watchHost = (host) => {
       if (host === watchedHost) return;
+      if (bench.hostAt === null) {
+        bench.hostAt = performance.now();
+        performance.mark('baton-bench-host-added');
+      }
       // A re-mounted host (the content script re-mounts after host re-renders): watch the new one.
       watchedHost = host;
       shadowObserver?.disconnect();

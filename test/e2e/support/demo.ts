@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'puppeteer-core';
 import { postSignedWebhook } from '../../support/signed-webhook.js';
-import type { E2eBackend } from './backend.js';
+import { conversationOfThread, type E2eBackend } from './backend.js';
 import { waitFor } from './wait.js';
 
 export interface DemoCustomerMessage {
@@ -34,6 +34,8 @@ export async function newDemoThread(e2e: E2eBackend, body = 'Hi, what are your o
 
 /** The same customer message the connector way: the signed `POST /webhooks/inbound` with connector `demo`. */
 export async function customerWritesThroughWebhook(e2e: E2eBackend, externalId: string, body: string, lead: { name?: string; phone?: string } = {}): Promise<{ conversationId: string; messageId: string }> {
+  // The same customer as the thread's (the connector knows who writes), unless told otherwise.
+  const phone = lead.phone ?? (await conversationOfThread(e2e.admin, externalId).catch(() => null))?.lead?.phone ?? '+15550100';
   const response = await postSignedWebhook(e2e.url, '/webhooks/inbound', e2e.webhookSecret, {
     tenant: e2e.slug,
     connector: 'demo',
@@ -41,7 +43,7 @@ export async function customerWritesThroughWebhook(e2e: E2eBackend, externalId: 
     externalConversationId: externalId,
     externalMessageId: `e2e-${randomUUID()}`,
     body,
-    lead: { phone: lead.phone ?? '+15550100', ...(lead.name ? { name: lead.name } : {}) },
+    lead: { phone, ...(lead.name ? { name: lead.name } : {}) },
   });
   if (response.status !== 202 && response.status !== 200) throw new Error(`inbound webhook answered ${response.status}: ${JSON.stringify(response.body)}`);
   return response.body as { conversationId: string; messageId: string };

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { REPO_ROOT } from './paths.js';
+import { REPO_ROOT, SCREENSHOT_DIR } from './paths.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -26,6 +26,7 @@ const BUILD_SCRIPT = `import { build } from 'wxt'; await build({ outDir: process
  */
 export default function setup(project: TestProject): () => void {
   const started = Date.now();
+  removeOldFailureScreenshots();
   const prebuilt = process.env.BATON_E2E_EXTENSION_DIR;
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-e2e-extension-'));
   let extensionDir: string;
@@ -55,5 +56,13 @@ function buildExtension(outDir: string): void {
   } catch (error) {
     const failure = error as { stdout?: Buffer; stderr?: Buffer };
     throw new Error(`the extension build (wxt) failed:\n${failure.stdout?.toString() ?? ''}${failure.stderr?.toString() ?? ''}`);
+  }
+}
+
+/** Failure screenshots belong to the run that failed; the banner-state screenshots are overwritten anyway. */
+function removeOldFailureScreenshots(): void {
+  if (!fs.existsSync(SCREENSHOT_DIR)) return;
+  for (const name of fs.readdirSync(SCREENSHOT_DIR)) {
+    if (name.startsWith('FAILED-')) fs.rmSync(path.join(SCREENSHOT_DIR, name), { force: true });
   }
 }
