@@ -24,6 +24,10 @@ function launchOptions(userDataDir: string, extensionDir: string | null) {
     pipe: true,
     userDataDir,
     defaultViewport: VIEWPORT,
+    // The bench's own Ctrl-C handler closes the browsers and removes the profiles (puppeteer's would exit first).
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
     ...(extensionDir ? { enableExtensions: [extensionDir] } : {}),
     args: [
       '--no-sandbox',

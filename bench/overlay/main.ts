@@ -4,9 +4,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startSeededBackend } from './backend.js';
+import { cleanupStack, type CleanupStack } from './cleanup.js';
+import { buildExtension, snapshotBuild } from './extension-build.js';
 import { launchBenchBrowser, type BenchBrowser } from './browser.js';
+import { log } from './log.js';
 import { startHostPageServer } from './host-page.js';
-import { extensionContexts, heapAfterGc, measureMount, profileChurn, sampleChurn, traceMount, waitForThreadRendered, type ChurnSample } from './measure.js';
+import { profileChurn, sampleChurn, type ChurnSample } from './churn.js';
+import { extensionContexts, heapAfterGc } from './heap.js';
+import { measureMount, traceMount, waitForFirstFrame, waitForThreadRendered } from './mount.js';
 import { parseOverlayBenchOptions } from './options.js';
 import { churnTotals, median, round, summarizeProfile, TARGETS, targetsMet } from './summary.js';
 
@@ -16,45 +21,11 @@ const DEFAULT_EXTENSION_DIR = path.join(ROOT, 'dist', 'extension', 'chrome-mv3')
 const SLICE_MS = 2000;
 const MOUNT_TIMEOUT_MS = 20_000;
 
-const log = (message: string) => process.stderr.write(`[bench:overlay] ${message}\n`);
 
-/** Resources to release, newest first, exactly once (normal end, failure, Ctrl-C or the watchdog). */
-function cleanupStack() {
-  const steps: { name: string; run: () => Promise<unknown> }[] = [];
-  let running: Promise<void> | null = null;
-  return {
-    push: (name: string, run: () => Promise<unknown>) => void steps.push({ name, run }),
-    runAll: () =>
-      (running ??= (async () => {
-        for (const step of steps.reverse()) {
-          await Promise.race([step.run(), new Promise((resolve) => setTimeout(resolve, 10_000))]).catch((error: unknown) =>
-            log(`cleanup of ${step.name} failed: ${(error as Error).message}`),
-          );
-        }
-      })()),
-  };
-}
-
-/**
- * Checks the build and copies it to a temp folder, so a rebuild during the run (`wxt build` rewrites
- * dist/) cannot change what the browser loads halfway; returns the copy's path.
- */
-function snapshotBuild(extensionDir: string, cleanup: ReturnType<typeof cleanupStack>): string {
-  const manifestPath = path.join(extensionDir, 'manifest.json');
-  if (!fs.existsSync(manifestPath)) throw new Error(`No extension build at ${extensionDir}: run \`npm run build:extension\` first`);
-  const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as { content_scripts?: unknown[] };
-  if (!manifest.content_scripts?.length) throw new Error(`${manifestPath} declares no content script: nothing would mount (rebuild with the content script)`);
-  log(`extension ${extensionDir} (built ${fs.statSync(manifestPath).mtime.toISOString()})`);
-  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-bench-overlay-extension-'));
-  cleanup.push('extension copy', async () => fs.rmSync(copy, { recursive: true, force: true }));
-  fs.cpSync(extensionDir, copy, { recursive: true });
-  return copy;
-}
-
-async function run(cleanup: ReturnType<typeof cleanupStack>): Promise<Record<string, unknown>> {
+async function run(cleanup: CleanupStack): Promise<Record<string, unknown>> {
   const options = parseOverlayBenchOptions(process.argv.slice(2), DEFAULT_EXTENSION_DIR);
   const loadAverageAtStart = os.loadavg()[0]!;
-  const extensionDir = snapshotBuild(options.extensionDir, cleanup);
+  const extensionDir = options.build ? buildExtension(ROOT, options.unminified, cleanup) : snapshotBuild(options.extensionDir, cleanup);
 
   const backend = await startSeededBackend();
   cleanup.push('backend', backend.stop);
@@ -68,23 +39,30 @@ async function run(cleanup: ReturnType<typeof cleanupStack>): Promise<Record<str
 
   const mounts: number[] = [];
   const hostMounts: number[] = [];
+  const firstFrames: number[] = [];
   const seenBy = new Set<string>();
   for (let load = 0; load < options.loads; load++) {
     const result = await measureMount(withExtension.page, withExtension.session, `${threadUrl}?messages=${options.messages}&watch=banner`, MOUNT_TIMEOUT_MS);
     mounts.push(result.mountMs);
     if (result.hostMs !== null) hostMounts.push(result.hostMs);
+    if (result.firstFrameMs !== null) firstFrames.push(result.firstFrameMs);
     seenBy.add(result.seenBy);
     log(`load ${load + 1}/${options.loads}: banner ${round(result.mountMs)} ms after the thread rendered (stack host after ${result.hostMs === null ? '?' : round(result.hostMs)} ms)`);
   }
   // One more load under a trace (not in mountMs: tracing slows it): where the mount time goes.
-  const phases = await traceMount(withExtension.page, withExtension.session, `${threadUrl}?messages=${options.messages}&watch=banner`, MOUNT_TIMEOUT_MS);
+  const traced = await traceMount(withExtension.page, withExtension.session, `${threadUrl}?messages=${options.messages}&watch=banner`, MOUNT_TIMEOUT_MS);
+  const { phases } = traced;
+  const mountProfile = summarizeProfile(traced.profile, 8);
   if (phases) {
     const ms = (value: number | null) => (value === null ? '?' : `${round(value)} ms`);
     log(
       `traced load: content script starts ${ms(phases.contentScriptStartMs)} after the render, evaluates in ${ms(phases.contentScriptEvalMs)} ` +
         `(${ms(phases.contentScriptEvalCpuMs)} CPU); stack host at ${ms(phases.hostAddedMs)}, banner at ${ms(phases.bannerShownMs)}; ` +
-        `main thread CPU meanwhile: extension ${ms(phases.extensionCpuMs)}, page/style/layout/paint ${ms(phases.otherMainThreadCpuMs)}`,
+        `main thread CPU in that window: extension calls ${ms(phases.extensionCpuMs)} (profile, promise jobs included: ${mountProfile.extensionMs} ms), ` +
+        `everything else ${ms(phases.otherMainThreadCpuMs)}`,
     );
+    log(`  extension calls ≥ 1 ms: ${phases.extensionCalls.map((call) => `@${round(call.atMs)} ${call.name} ${round(call.cpuMs)} ms`).join(', ') || 'none'}`);
+    log(`  hottest extension functions in the load (profile): ${mountProfile.top.map((hot) => `${hot.function} ${hot.at} ${hot.ms} ms`).join('; ')}`);
   }
   const worlds = await extensionContexts(withExtension.session);
 
@@ -92,6 +70,7 @@ async function run(cleanup: ReturnType<typeof cleanupStack>): Promise<Record<str
   cleanup.push('browser without the extension', withoutExtension.close);
   await withoutExtension.page.goto(`${threadUrl}?messages=${options.messages}&churn=manual`, { waitUntil: 'domcontentloaded' });
   await waitForThreadRendered(withoutExtension.page, MOUNT_TIMEOUT_MS);
+  const firstFrameWithout = await waitForFirstFrame(withoutExtension.page, MOUNT_TIMEOUT_MS);
   await withExtension.page.evaluate('__bench.stopChurn()');
 
   const pages: BenchBrowser[] = [withoutExtension, withExtension];
@@ -133,8 +112,22 @@ async function run(cleanup: ReturnType<typeof cleanupStack>): Promise<Record<str
     mountMsMax: round(Math.max(...mounts)),
     mountMsLoads: mounts.map((ms) => round(ms)),
     mountHostMs: hostMounts.length ? round(median(hostMounts)) : null,
+    // The host page alone: thread rendered → its own first frame done (with the extension: median of the loads).
+    pageFirstFrameMsWith: firstFrames.length ? round(median(firstFrames)) : null,
+    pageFirstFrameMsWithout: round(firstFrameWithout),
     mountSeenBy: [...seenBy].join(', '),
-    ...(phases ? { mountTrace: Object.fromEntries(Object.entries(phases).map(([key, value]) => [key, value === null ? null : round(value)])) } : {}),
+    ...(phases
+      ? {
+          mountTrace: {
+            contentScriptStartMs: phases.contentScriptStartMs === null ? null : round(phases.contentScriptStartMs),
+            hostAddedMs: phases.hostAddedMs === null ? null : round(phases.hostAddedMs),
+            bannerShownMs: phases.bannerShownMs === null ? null : round(phases.bannerShownMs),
+            extensionCpuMs: round(phases.extensionCpuMs),
+            extensionProfiledMs: round(mountProfile.extensionMs),
+            otherMainThreadCpuMs: round(phases.otherMainThreadCpuMs),
+          },
+        }
+      : {}),
     cpuMsPerSecWith: round(withExt.scriptCpuMsPerSec, 2),
     cpuMsPerSecWithout: round(without.scriptCpuMsPerSec, 2),
     extensionScriptCpuMsPerSec: round(withExt.extensionScriptCpuMsPerSec, 2),
@@ -161,7 +154,11 @@ async function run(cleanup: ReturnType<typeof cleanupStack>): Promise<Record<str
 
 async function main(): Promise<void> {
   const cleanup = cleanupStack();
+  let failing = false;
   const fail = async (message: string, code = 1) => {
+    // The first reason counts; what breaks while cleaning up after it (closed targets) is its echo.
+    if (failing) return;
+    failing = true;
     log(`failed: ${message}`);
     await cleanup.runAll();
     process.exit(code);

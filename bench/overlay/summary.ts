@@ -1,6 +1,6 @@
 // Pure arithmetic of the overlay benchmark: medians, churn totals, targets met, and a CPU profile's hot extension functions.
 import type { Protocol } from 'puppeteer-core';
-import type { ChurnSample } from './measure.js';
+import type { ChurnSample } from './churn.js';
 
 /** Issue 9's performance targets. */
 export const TARGETS = { mountMs: 100, cpuMsPerSec: 5, heapMb: 15 } as const;

@@ -1,6 +1,9 @@
 // Reads a Chromium trace (devtools.timeline) and sums the page main thread's script time as THREAD CPU time.
 // Wall-clock durations (CDP Performance metrics) balloon when other processes hold the cores; thread time does not.
 
+/** What the bench records: the timeline (script calls, tasks), thread names, and the page's performance.mark()s. */
+export const TRACE_CATEGORIES = ['devtools.timeline', 'toplevel', 'blink.user_timing'];
+
 /** The trace-event fields this file reads (Chrome's Trace Event Format). */
 export interface TraceEvent {
   name: string;
@@ -13,7 +16,7 @@ export interface TraceEvent {
   tts?: number;
   dur?: number;
   tdur?: number;
-  args?: { name?: string; data?: { frame?: string; url?: string } };
+  args?: { name?: string; data?: { frame?: string; url?: string; functionName?: string } };
 }
 
 /**
@@ -37,6 +40,7 @@ export interface MainThreadTimes {
 
 interface Span {
   name: string;
+  functionName: string;
   start: number;
   end: number;
   cpuMs: number;
@@ -50,7 +54,7 @@ function spansOf(events: TraceEvent[]): Span[] {
   const open: TraceEvent[] = [];
   for (const event of events) {
     if (event.ph === 'X') {
-      spans.push({ name: event.name, start: event.ts, end: event.ts + (event.dur ?? 0), cpuMs: (event.tdur ?? 0) / 1000, wallMs: (event.dur ?? 0) / 1000, url: event.args?.data?.url ?? '' });
+      spans.push({ name: event.name, functionName: event.args?.data?.functionName ?? '', start: event.ts, end: event.ts + (event.dur ?? 0), cpuMs: (event.tdur ?? 0) / 1000, wallMs: (event.dur ?? 0) / 1000, url: event.args?.data?.url ?? '' });
     } else if (event.ph === 'B') {
       open.push(event);
     } else if (event.ph === 'E') {
@@ -58,7 +62,7 @@ function spansOf(events: TraceEvent[]): Span[] {
       if (index < 0) continue;
       const begin = open.splice(index, 1)[0]!;
       const cpu = begin.tts !== undefined && event.tts !== undefined ? (event.tts - begin.tts) / 1000 : 0;
-      spans.push({ name: begin.name, start: begin.ts, end: event.ts, cpuMs: cpu, wallMs: (event.ts - begin.ts) / 1000, url: begin.args?.data?.url ?? '' });
+      spans.push({ name: begin.name, functionName: begin.args?.data?.functionName ?? '', start: begin.ts, end: event.ts, cpuMs: cpu, wallMs: (event.ts - begin.ts) / 1000, url: begin.args?.data?.url ?? '' });
     }
   }
   return spans.sort((a, b) => a.start - b.start || b.end - a.end);
@@ -118,6 +122,8 @@ export interface MountPhases {
   /** Main-thread thread CPU in the window: the extension's script calls vs everything else (page script, style, layout, paint). */
   extensionCpuMs: number;
   otherMainThreadCpuMs: number;
+  /** The extension's script calls of ≥ 1 ms CPU, in order: when (ms after the render), what, how long. */
+  extensionCalls: { atMs: number; name: string; cpuMs: number }[];
 }
 
 /** Reads a traced page load whose page marked `baton-bench-thread-rendered`, `…-host-added`, `…-banner-shown`. */
@@ -144,5 +150,8 @@ export function mountPhases(events: TraceEvent[]): MountPhases | null {
     bannerShownMs,
     extensionCpuMs,
     otherMainThreadCpuMs: sum(tasks, (span) => span.cpuMs) - extensionCpuMs,
+    extensionCalls: extension
+      .filter((span) => span.cpuMs >= 1)
+      .map((span) => ({ atMs: (span.start - rendered.ts) / 1000, name: span.name === 'EvaluateScript' ? 'evaluate content script' : span.functionName || '(anonymous)', cpuMs: span.cpuMs })),
   };
 }

@@ -1,11 +1,10 @@
 // The overlay's actions through the real message channel: backend inputs, ActionResult mapping
 // (CONFLICT, BAD_REQUEST field errors, offline, unconfigured) and the fresh view pushed to the tabs.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { describe, expect, it } from 'vitest';
 import { sendToBackground } from '../messaging';
 import type { ConversationRef } from '../overlay/overlay-model';
 import { fakeView, serverError } from './testing/fake-backend';
-import { startTestBackground, type TestBackground } from './testing/test-background';
+import { useTestBackground } from './testing/test-background';
 
 const ref: ConversationRef = { connector: 'demo', externalId: 'DEMO-1' };
 const view = fakeView({ id: '7b1c4c55-0a4b-4b8e-9d4e-0c7d5f6a1b2c' });
@@ -13,20 +12,7 @@ const conversationId = view.id;
 const heldByDana = { ...view, takeover: { holder: { agentId: 'agent-2', name: 'Dana Smith' }, source: 'manual', since: '2026-01-05T14:00:00.000Z', autoReleaseAt: null, warning: 'AI resumes at 5:00 PM CST', warningActive: false } };
 
 describe('overlay actions', () => {
-  let t: TestBackground;
-
-  beforeEach(async () => {
-    vi.useFakeTimers();
-    vi.setSystemTime(new Date('2026-01-05T14:00:00.000Z'));
-    fakeBrowser.reset();
-    t = await startTestBackground();
-    t.views.set('DEMO-1', view);
-  });
-
-  afterEach(async () => {
-    await t.background.stop();
-    vi.useRealTimers();
-  });
+  const t = useTestBackground({ views: { 'DEMO-1': view } });
 
   it('takes over with the expected holder and pushes the answered view to the tabs showing it', async () => {
     const tab = t.connect(ref);
@@ -76,9 +62,7 @@ describe('overlay actions', () => {
   });
 
   it('answers UNCONFIGURED when nothing is saved', async () => {
-    await t.background.stop();
-    fakeBrowser.reset();
-    t = await startTestBackground({ configured: false });
+    await t.restart({ configured: false });
     const result = await sendToBackground({ type: 'conversation.release', conversationId });
     expect(result).toMatchObject({ ok: false, code: 'UNCONFIGURED' });
     expect(t.fake.calls).toEqual([]);

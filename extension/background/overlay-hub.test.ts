@@ -1,11 +1,11 @@
 // The overlay ports end to end in the background: watch → thread pushed, events fanned out to the
 // tabs showing that conversation only, re-reads coalesced, reconnects re-read everything.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { ConversationRef } from '../overlay/overlay-model';
 import { STREAM_GRACE_MS } from './stream-lifetime';
 import { fakeEvent, fakeView, serverError } from './testing/fake-backend';
-import { startTestBackground, type TestBackground } from './testing/test-background';
+import { useTestBackground } from './testing/test-background';
 import { WAKE_ALARM_NAME } from './wake-alarm';
 
 const refA: ConversationRef = { connector: 'demo', externalId: 'DEMO-1' };
@@ -14,21 +14,7 @@ const viewA = fakeView({ id: 'conv-a', lead: { id: 'lead-1', name: 'Jane Doe', p
 const viewB = fakeView({ id: 'conv-b', lead: { id: 'lead-2', name: 'Sam Lee', phone: null, email: null } });
 
 describe('overlay hub', () => {
-  let t: TestBackground;
-
-  beforeEach(async () => {
-    vi.useFakeTimers();
-    vi.setSystemTime(new Date('2026-01-05T14:00:00.000Z'));
-    fakeBrowser.reset();
-    t = await startTestBackground();
-    t.views.set('DEMO-1', viewA);
-    t.views.set('DEMO-2', viewB);
-  });
-
-  afterEach(async () => {
-    await t.background.stop();
-    vi.useRealTimers();
-  });
+  const t = useTestBackground({ views: { 'DEMO-1': viewA, 'DEMO-2': viewB } });
 
   const byExternalRefCalls = () => t.fake.callsTo('conversations.byExternalRef') as ConversationRef[];
 
@@ -216,9 +202,7 @@ describe('overlay hub', () => {
   });
 
   it('says unconfigured to ports and threads when nothing is saved', async () => {
-    await t.background.stop();
-    fakeBrowser.reset();
-    t = await startTestBackground({ configured: false });
+    await t.restart({ configured: false });
     const tab = t.connect(refA);
     await t.settle();
     expect(tab.receivedOf('connection')[0]?.connection).toMatchObject({ state: 'unconfigured' });

@@ -1,7 +1,8 @@
 // The Resolve Escalation form (SPEC §5.6): reason, note (required for Other), the server's refusal shown in place.
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { ActionButton } from './ActionButton';
+import { ActionButton, ActionError } from './ActionButton';
 import { noteRequiredMessage, resolveReasonsHint } from './banner-wording';
+import { FieldError, invalidFieldProps } from './FieldError';
 import type { OverlayActions } from './overlay-actions';
 import type { ResolveReason, ResolveReasonOption } from './overlay-model';
 import { useAction } from './use-action';
@@ -74,8 +75,6 @@ export function ResolveForm({ escalationId, reasons, canResolve, enabled, action
     onClose();
   };
 
-  const noteDescribedBy = [ids.counter, noteError !== null ? ids.noteError : null].filter(Boolean).join(' ');
-
   return (
     <form className="baton-form" data-baton="resolve-form" aria-label="Resolve escalation" noValidate onSubmit={submit} onKeyDown={onKeyDown}>
       {!canResolve && (
@@ -117,29 +116,20 @@ export function ResolveForm({ escalationId, reasons, canResolve, enabled, action
           rows={2}
           maxLength={RESOLVE_NOTE_MAX_LENGTH}
           value={note}
-          aria-invalid={noteError !== null ? true : undefined}
-          aria-describedby={noteDescribedBy}
+          {...invalidFieldProps(noteError, ids.noteError, ids.counter)}
           onChange={(event) => {
             setNote(event.target.value);
             if (noteError !== null && event.target.value.trim() !== '') setNoteError(null);
           }}
         />
         <div className="baton-field-foot">
-          {noteError !== null && (
-            <p className="baton-field-error" id={ids.noteError} data-baton="resolve-note-error" role="alert">
-              {noteError}
-            </p>
-          )}
+          <FieldError id={ids.noteError} baton="resolve-note-error" message={noteError} />
           <span className="baton-counter" id={ids.counter}>
             {note.length} / {RESOLVE_NOTE_MAX_LENGTH}
           </span>
         </div>
       </div>
-      {formError !== null && (
-        <p className="baton-error" data-baton="resolve-error" role="alert">
-          {formError}
-        </p>
-      )}
+      <ActionError message={formError} baton="resolve-error" />
       <div className="baton-actions">
         <ActionButton
           baton="resolve-confirm"

@@ -2,6 +2,7 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { ActionButton, ActionError } from './ActionButton';
 import { actionsAvailable } from './banner-wording';
+import { FieldError, invalidFieldProps } from './FieldError';
 import type { OverlayActions } from './overlay-actions';
 import type { ConversationView } from './overlay-model';
 import { knownThread, type OverlayRootProps } from './overlay-root';
@@ -84,9 +85,10 @@ function PendingReplyBanner({ reply, serverOffsetMs, enabled, actions, clock }: 
       if (result?.ok) setDone(true);
     });
   };
-  const pendingOf = (which: ReplyAction) => action.pending && active === which;
-  const locked = !enabled || action.pending || done;
-  const offlineTitle = enabled ? undefined : 'Baton is offline';
+  // Every button that acts on the reply is disabled while offline, while any action runs, and once one succeeded.
+  const lockProps = { disabled: !enabled || action.pending || done, title: enabled ? undefined : 'Baton is offline' };
+  // …and the button that started an action shows its progress.
+  const actionProps = (which: ReplyAction) => ({ ...lockProps, pending: action.pending && active === which });
 
   const stopEditing = () => {
     setEditing(false);
@@ -134,25 +136,12 @@ function PendingReplyBanner({ reply, serverOffsetMs, enabled, actions, clock }: 
             data-baton="reply-editor"
             rows={3}
             value={draft}
-            aria-invalid={draftError !== null ? true : undefined}
-            aria-describedby={draftError !== null ? ids.draftError : undefined}
+            {...invalidFieldProps(draftError, ids.draftError)}
             onChange={(event) => setDraft(event.target.value)}
           />
-          {draftError !== null && (
-            <p className="baton-field-error" id={ids.draftError} data-baton="reply-editor-error" role="alert">
-              {draftError}
-            </p>
-          )}
+          <FieldError id={ids.draftError} baton="reply-editor-error" message={draftError} />
           <div className="baton-actions">
-            <ActionButton
-              baton="edit-confirm"
-              label="Send edited reply"
-              variant="primary"
-              pending={pendingOf('edit')}
-              disabled={locked}
-              title={offlineTitle}
-              onClick={sendEdited}
-            />
+            <ActionButton baton="edit-confirm" label="Send edited reply" variant="primary" {...actionProps('edit')} onClick={sendEdited} />
             <ActionButton baton="edit-cancel" label="Cancel edit" disabled={action.pending} onClick={stopEditing} />
           </div>
         </div>
@@ -166,34 +155,18 @@ function PendingReplyBanner({ reply, serverOffsetMs, enabled, actions, clock }: 
             {reply.body}
           </p>
           <div className="baton-actions">
-            <ActionButton
-              baton="send-now"
-              label="Send Now"
-              variant="primary"
-              pending={pendingOf('send')}
-              disabled={locked}
-              title={offlineTitle}
-              onClick={() => run('send', () => actions.sendNow(reply.id))}
-            />
+            <ActionButton baton="send-now" label="Send Now" variant="primary" {...actionProps('send')} onClick={() => run('send', () => actions.sendNow(reply.id))} />
             <ActionButton
               ref={editButton}
               baton="edit-send"
               label="Edit & Send"
-              disabled={locked}
-              title={offlineTitle}
+              {...lockProps}
               onClick={() => {
                 action.clearError();
                 setEditing(true);
               }}
             />
-            <ActionButton
-              baton="cancel-reply"
-              label="Cancel"
-              pending={pendingOf('cancel')}
-              disabled={locked}
-              title={offlineTitle}
-              onClick={() => run('cancel', () => actions.cancelReply(reply.id))}
-            />
+            <ActionButton baton="cancel-reply" label="Cancel" {...actionProps('cancel')} onClick={() => run('cancel', () => actions.cancelReply(reply.id))} />
           </div>
         </>
       )}

@@ -1,37 +1,19 @@
 // The escalation banner in real Chromium: facts, the resolve form (inline note error, Spam with its
 // cooldown note in the timeline, an outsider's FORBIDDEN), HIPAA redaction and the stacked banners.
 import type { Page } from 'puppeteer-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectTrpcError } from '../support/trpc-client.js';
-import { startE2eBackend, viewOf, type E2eBackend } from './support/backend.js';
-import { launchBrowserWithExtension, type ExtensionBrowser } from './support/browser.js';
+import { viewOf } from './support/backend.js';
+import { launchBrowserWithExtension } from './support/browser.js';
 import { escalate, startThread, TRIGGER_LABEL, waitForView } from './support/conversations.js';
 import { baton, clickInShadow, overlayHtml, overlayText, shadow, shadowAttribute, shadowText, waitForShadow, waitForShadowGone, waitForText } from './support/overlay.js';
-import { trackPages } from './support/page-tracker.js';
 import { screenshot } from './support/screenshot.js';
+import { useE2eSuite } from './support/suite.js';
 import { waitFor } from './support/wait.js';
 
-let e2e: E2eBackend;
-let sam: ExtensionBrowser;
-const pages = trackPages();
+const suite = useE2eSuite('escalations');
 
-beforeAll(async () => {
-  e2e = await startE2eBackend('escalations');
-  sam = await launchBrowserWithExtension({ apiKey: e2e.agents.sam.apiKey, backendUrl: e2e.url, label: 'sam' });
-});
-
-afterEach((context) => pages.cleanUp(context));
-
-afterAll(async () => {
-  await sam?.close();
-  await e2e?.stop();
-});
-
-async function openAs(browser: ExtensionBrowser, externalId: string, email: string): Promise<Page> {
-  return pages.add(browser, await browser.openThread(e2e.slug, externalId, { agent: email }));
-}
-
-const escalationStatus = (id: string) => e2e.admin.escalations.get.query({ id });
+const escalationStatus = (id: string) => suite.e2e.admin.escalations.get.query({ id });
 
 /** Opens the resolve form and picks a reason. */
 async function openResolveForm(page: Page, reason: string): Promise<void> {
@@ -43,10 +25,10 @@ async function openResolveForm(page: Page, reason: string): Promise<void> {
 
 describe('the escalation banner', () => {
   it('shows team, reason, trigger, time open and cycle in a red region', async () => {
-    const thread = await startThread(e2e, 'I want my money back');
-    await escalate(e2e, thread, 'Customer asks for a refund');
-    const view = await waitForView(e2e.admin, thread.conversationId, (current) => current.escalation !== null, 'the open escalation');
-    const page = await openAs(sam, thread.externalId, e2e.agents.sam.email);
+    const thread = await startThread(suite.e2e, 'I want my money back');
+    await escalate(suite.e2e, thread, 'Customer asks for a refund');
+    const view = await waitForView(suite.e2e.admin, thread.conversationId, (current) => current.escalation !== null, 'the open escalation');
+    const page = await suite.openThread('sam', thread.externalId);
 
     const banner = await waitForShadow(page, 'baton-banners', baton('escalation-banner'));
     expect(await banner.evaluate((node) => [node.getAttribute('role'), node.getAttribute('aria-label')])).toEqual(['region', 'Escalation']);
@@ -60,9 +42,9 @@ describe('the escalation banner', () => {
   });
 
   it('Other with a blank note → inline error next to the note, what was typed kept, nothing changed; Spam → banner gone, cooldown note in the timeline drawer', async () => {
-    const thread = await startThread(e2e, 'Buy cheap watches now!!!');
-    const escalationId = await escalate(e2e, thread, 'Looks like spam');
-    const page = await openAs(sam, thread.externalId, e2e.agents.sam.email);
+    const thread = await startThread(suite.e2e, 'Buy cheap watches now!!!');
+    const escalationId = await escalate(suite.e2e, thread, 'Looks like spam');
+    const page = await suite.openThread('sam', thread.externalId);
     await waitForShadow(page, 'baton-banners', baton('escalation-banner'));
 
     await openResolveForm(page, 'other');
@@ -85,7 +67,7 @@ describe('the escalation banner', () => {
     await clickInShadow(page, 'baton-banners', baton('resolve-confirm', 'button'));
     await waitForShadowGone(page, 'baton-banners', baton('escalation-banner'));
     expect(await escalationStatus(escalationId)).toMatchObject({ status: 'resolved', resolution: { reason: 'spam', byName: 'Sam Support' } });
-    const view = await waitForView(e2e.admin, thread.conversationId, (current) => current.cooldown !== null, 'the cooldown');
+    const view = await waitForView(suite.e2e.admin, thread.conversationId, (current) => current.cooldown !== null, 'the cooldown');
     expect(view.cooldown!.text).toMatch(/^Escalations paused until \d{1,2}:\d{2}\s?[AP]M C[SD]T/);
     await waitForText(page, 'baton-banners', baton('cooldown'), view.cooldown!.text);
 
@@ -100,13 +82,13 @@ describe('the escalation banner', () => {
   });
 
   it('an agent outside the team sees the server\'s message in the form; the escalation stays open', async () => {
-    const thread = await startThread(e2e, 'Where is my parcel?');
-    const escalationId = await escalate(e2e, thread, 'Parcel lost');
-    const expected = await expectTrpcError(e2e.agents.olivia.client.escalations.resolve.mutate({ id: escalationId, reason: 'spam' }));
+    const thread = await startThread(suite.e2e, 'Where is my parcel?');
+    const escalationId = await escalate(suite.e2e, thread, 'Parcel lost');
+    const expected = await expectTrpcError(suite.e2e.agents.olivia.client.escalations.resolve.mutate({ id: escalationId, reason: 'spam' }));
     expect(expected.code).toBe('FORBIDDEN');
 
-    const olivia = pages.addBrowser(await launchBrowserWithExtension({ apiKey: e2e.agents.olivia.apiKey, backendUrl: e2e.url, label: 'olivia' }));
-    const page = await openAs(olivia, thread.externalId, e2e.agents.olivia.email);
+    const olivia = suite.pages.addBrowser(await launchBrowserWithExtension({ apiKey: suite.e2e.agents.olivia.apiKey, backendUrl: suite.e2e.url, label: 'olivia' }));
+    const page = await suite.openAs(olivia, thread.externalId, suite.e2e.agents.olivia.email);
     await waitForShadow(page, 'baton-banners', baton('escalation-banner'));
     await openResolveForm(page, 'spam');
     await clickInShadow(page, 'baton-banners', baton('resolve-confirm', 'button'));
@@ -119,16 +101,16 @@ describe('the escalation banner', () => {
   });
 
   it('HIPAA on: no team name and no cycle count anywhere in the overlay', async () => {
-    await e2e.updateSettings({ hipaaMode: true });
+    await suite.e2e.updateSettings({ hipaaMode: true });
     try {
-      const thread = await startThread(e2e, 'About my prescription');
-      await escalate(e2e, thread, 'Medical question');
-      const view = await waitForView(e2e.admin, thread.conversationId, (current) => current.escalation !== null, 'the open escalation');
+      const thread = await startThread(suite.e2e, 'About my prescription');
+      await escalate(suite.e2e, thread, 'Medical question');
+      const view = await waitForView(suite.e2e.admin, thread.conversationId, (current) => current.escalation !== null, 'the open escalation');
       expect(view.escalation).toMatchObject({ redacted: true });
       expect(view.escalation).not.toHaveProperty('team');
       expect(view.escalation).not.toHaveProperty('cycle');
 
-      const page = await openAs(sam, thread.externalId, e2e.agents.sam.email);
+      const page = await suite.openThread('sam', thread.externalId);
       await waitForShadow(page, 'baton-banners', baton('escalation-banner'));
       await waitForText(page, 'baton-banners', baton('escalation-reason'), 'Medical question');
       await openResolveForm(page, 'handled');
@@ -146,15 +128,15 @@ describe('the escalation banner', () => {
       expect(html).not.toContain('Support');
       expect(html).not.toMatch(/escalation-(team|cycle)/);
     } finally {
-      await e2e.updateSettings({ hipaaMode: false });
+      await suite.e2e.updateSettings({ hipaaMode: false });
     }
   });
 
   it('escalated and taken over: both banners, escalation on top, the takeover one compact; their actions are independent', async () => {
-    const thread = await startThread(e2e, 'This is urgent, call me');
-    const escalationId = await escalate(e2e, thread, 'Urgent callback');
-    await e2e.agents.sam.client.conversations.takeOver.mutate({ id: thread.conversationId });
-    const page = await openAs(sam, thread.externalId, e2e.agents.sam.email);
+    const thread = await startThread(suite.e2e, 'This is urgent, call me');
+    const escalationId = await escalate(suite.e2e, thread, 'Urgent callback');
+    await suite.e2e.agents.sam.client.conversations.takeOver.mutate({ id: thread.conversationId });
+    const page = await suite.openThread('sam', thread.externalId);
 
     const escalation = await waitForShadow(page, 'baton-banners', baton('escalation-banner'));
     const takeover = await waitForShadow(page, 'baton-banners', baton('takeover-banner'));
@@ -167,9 +149,9 @@ describe('the escalation banner', () => {
 
     await clickInShadow(page, 'baton-banners', baton('release', 'button'));
     await waitForShadowGone(page, 'baton-banners', baton('takeover-banner'));
-    await waitForView(e2e.admin, thread.conversationId, (current) => current.takeover === null, 'the release');
+    await waitForView(suite.e2e.admin, thread.conversationId, (current) => current.takeover === null, 'the release');
     expect((await escalationStatus(escalationId)).status).toBe('open');
     await waitForShadow(page, 'baton-banners', baton('escalation-banner'));
-    expect((await viewOf(e2e.admin, thread.conversationId)).escalation?.status).toBe('open');
+    expect((await viewOf(suite.e2e.admin, thread.conversationId)).escalation?.status).toBe('open');
   });
 });

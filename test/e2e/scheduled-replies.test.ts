@@ -1,52 +1,33 @@
 // The scheduled-reply banner in real Chromium: the countdown on the server clock, Send Now,
 // Edit & Send and Cancel, each checked in the demo thread and in the backend (issue 9 "Proof required").
 import type { Page } from 'puppeteer-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ScheduledReplyEntity } from '../../backend/src/db/entities/conversation.entities.js';
-import { messageLinesOf, startE2eBackend, viewOf, type E2eBackend } from './support/backend.js';
-import { launchBrowserWithExtension, type ExtensionBrowser } from './support/browser.js';
+import { messageLinesOf, viewOf } from './support/backend.js';
 import { startThread, waitForAiMessages, waitForView, type DemoConversation } from './support/conversations.js';
 import { customerWritesInSimulator, threadLines, waitForThreadLine } from './support/demo.js';
 import { baton, clickInShadow, shadowAttribute, waitForShadow, waitForShadowGone, waitForText } from './support/overlay.js';
-import { trackPages } from './support/page-tracker.js';
 import { screenshot } from './support/screenshot.js';
+import { useE2eSuite } from './support/suite.js';
 import { sleep, waitFor } from './support/wait.js';
 
-let e2e: E2eBackend;
-let sam: ExtensionBrowser;
-const pages = trackPages();
-
-beforeAll(async () => {
-  e2e = await startE2eBackend('replies');
-  sam = await launchBrowserWithExtension({ apiKey: e2e.agents.sam.apiKey, backendUrl: e2e.url, label: 'sam' });
-});
-
-afterEach((context) => pages.cleanUp(context));
-
-afterAll(async () => {
-  await sam?.close();
-  await e2e?.stop();
-});
+const suite = useE2eSuite('replies');
 
 const setCadence = (minDelaySeconds: number, maxDelaySeconds = minDelaySeconds) =>
-  e2e.updateSettings({ replyCadence: { enabled: true, minDelaySeconds, maxDelaySeconds } });
-
-async function openAsSam(externalId: string): Promise<Page> {
-  return pages.add(sam, await sam.openThread(e2e.slug, externalId, { agent: e2e.agents.sam.email }));
-}
+  suite.e2e.updateSettings({ replyCadence: { enabled: true, minDelaySeconds, maxDelaySeconds } });
 
 /** A thread whose first customer message has a pending AI reply; the page shows its banner. */
 async function threadWithPendingReply(): Promise<{ thread: DemoConversation; page: Page; reply: { id: string; body: string; dueAt: string } }> {
-  const thread = await startThread(e2e, 'What are your opening hours?');
-  const view = await waitForView(e2e.admin, thread.conversationId, (current) => current.pendingReply !== null, 'a pending reply');
-  const page = await openAsSam(thread.externalId);
+  const thread = await startThread(suite.e2e, 'What are your opening hours?');
+  const view = await waitForView(suite.e2e.admin, thread.conversationId, (current) => current.pendingReply !== null, 'a pending reply');
+  const page = await suite.openThread('sam', thread.externalId);
   await waitForShadow(page, 'baton-reply', baton('reply-banner'));
   await waitForText(page, 'baton-reply', baton('reply-body'), view.pendingReply!.body);
   return { thread, page, reply: view.pendingReply! };
 }
 
 /** The scheduled reply row (status, end reason, who edited it). */
-const replyRow = (id: string) => e2e.server.db.getRepository(ScheduledReplyEntity).findOneByOrFail({ id });
+const replyRow = (id: string) => suite.e2e.server.db.getRepository(ScheduledReplyEntity).findOneByOrFail({ id });
 
 /** Records every distinct countdown text the page shows, sampled inside the page every 50 ms. */
 async function sampleCountdown(page: Page): Promise<() => Promise<string[]>> {
@@ -65,10 +46,10 @@ describe('the scheduled-reply banner', () => {
   // Issue 9 asks for 1–3 s cadences in tests; 5 s leaves the banner (about 0.5 s behind the
   // message here, up to ~2.5 s on a busy two-core machine) time to show more than one figure.
   it('cadence on (5 s): a customer message from the simulator → the banner counts down, then the reply goes out', async () => {
-    await e2e.updateSettings({ replyCadence: { enabled: false, minDelaySeconds: 0, maxDelaySeconds: 0 } });
-    const thread = await startThread(e2e, 'Hello');
-    await waitForAiMessages(e2e.admin, thread.conversationId, 1);
-    const page = await openAsSam(thread.externalId);
+    await suite.e2e.updateSettings({ replyCadence: { enabled: false, minDelaySeconds: 0, maxDelaySeconds: 0 } });
+    const thread = await startThread(suite.e2e, 'Hello');
+    await waitForAiMessages(suite.e2e.admin, thread.conversationId, 1);
+    const page = await suite.openThread('sam', thread.externalId);
     await waitForThreadLine(page, (line) => line.startsWith('ai: '), 'the first AI reply');
     await setCadence(5);
 
@@ -85,9 +66,9 @@ describe('the scheduled-reply banner', () => {
     expect([...seconds].sort((a, b) => b - a), 'the countdown only goes down').toEqual(seconds);
 
     const lines = await waitFor(() => threadLines(page), (current) => current.at(-1)?.startsWith('ai: ') === true && current.at(-2) === 'customer: Do you deliver on Sundays?', 'the held reply in the thread');
-    const backend = await messageLinesOf(e2e.admin, thread.conversationId);
+    const backend = await messageLinesOf(suite.e2e.admin, thread.conversationId);
     expect(backend.at(-1)).toBe(lines.at(-1));
-    expect((await viewOf(e2e.admin, thread.conversationId)).pendingReply).toBeNull();
+    expect((await viewOf(suite.e2e.admin, thread.conversationId)).pendingReply).toBeNull();
   });
 
   it('Send Now sends the reply at once, exactly once', async () => {
@@ -95,7 +76,7 @@ describe('the scheduled-reply banner', () => {
     const { thread, page, reply } = await threadWithPendingReply();
     // The figure follows dueAt on the server's clock (rounded to 5 s above 10 s).
     const shown = Number(/Sending in ~(\d+) s/.exec(await waitForText(page, 'baton-reply', baton('reply-countdown'), /Sending in ~\d+ s/))![1]);
-    const remaining = (Date.parse(reply.dueAt) - Date.parse((await viewOf(e2e.admin, thread.conversationId)).serverNow)) / 1000;
+    const remaining = (Date.parse(reply.dueAt) - Date.parse((await viewOf(suite.e2e.admin, thread.conversationId)).serverNow)) / 1000;
     expect(Math.abs(shown - remaining)).toBeLessThanOrEqual(5);
     await screenshot(page, 'scheduled-reply');
 
@@ -103,8 +84,8 @@ describe('the scheduled-reply banner', () => {
     await waitForShadowGone(page, 'baton-reply', baton('reply-banner'));
     await waitForThreadLine(page, (line) => line === `ai: ${reply.body}`, 'the sent reply');
     expect((await replyRow(reply.id)).status).toBe('sent');
-    expect((await viewOf(e2e.admin, thread.conversationId)).pendingReply).toBeNull();
-    expect((await messageLinesOf(e2e.admin, thread.conversationId)).filter((line) => line === `ai: ${reply.body}`)).toHaveLength(1);
+    expect((await viewOf(suite.e2e.admin, thread.conversationId)).pendingReply).toBeNull();
+    expect((await messageLinesOf(suite.e2e.admin, thread.conversationId)).filter((line) => line === `ai: ${reply.body}`)).toHaveLength(1);
   });
 
   it('Edit & Send sends the edited text (the thread shows it), never the draft', async () => {
@@ -126,8 +107,8 @@ describe('the scheduled-reply banner', () => {
     const lines = await waitForThreadLine(page, (line) => line.endsWith(`: ${edited}`), 'the edited reply');
     expect(lines.some((line) => line.includes(reply.body))).toBe(false);
     const row = await replyRow(reply.id);
-    expect(row).toMatchObject({ status: 'sent', body: edited, editedByAgentId: e2e.agents.sam.id });
-    const backend = await messageLinesOf(e2e.admin, thread.conversationId);
+    expect(row).toMatchObject({ status: 'sent', body: edited, editedByAgentId: suite.e2e.agents.sam.id });
+    const backend = await messageLinesOf(suite.e2e.admin, thread.conversationId);
     expect(backend.filter((line) => line.endsWith(`: ${edited}`))).toHaveLength(1);
     expect(backend.some((line) => line.includes(reply.body))).toBe(false);
   });
@@ -138,12 +119,12 @@ describe('the scheduled-reply banner', () => {
     await clickInShadow(page, 'baton-reply', baton('cancel-reply', 'button'));
     await waitForShadowGone(page, 'baton-reply', baton('reply-banner'));
     expect((await replyRow(reply.id)).status).toBe('cancelled');
-    expect((await viewOf(e2e.admin, thread.conversationId)).pendingReply).toBeNull();
+    expect((await viewOf(suite.e2e.admin, thread.conversationId)).pendingReply).toBeNull();
 
     // Nothing may go out when the reply would have been due: wait past dueAt, then look.
     await sleep(Math.max(0, Date.parse(reply.dueAt) - Date.now()) + 3_000);
     expect((await threadLines(page)).filter((line) => line.startsWith('ai: '))).toEqual([]);
-    expect((await messageLinesOf(e2e.admin, thread.conversationId)).filter((line) => line.startsWith('ai: '))).toEqual([]);
+    expect((await messageLinesOf(suite.e2e.admin, thread.conversationId)).filter((line) => line.startsWith('ai: '))).toEqual([]);
     expect((await replyRow(reply.id)).status).toBe('cancelled');
   });
 });

@@ -1,30 +1,15 @@
 // The timeline drawer in real Chromium: newest first, actors named (never raw ids), times in the
 // tenant zone, and "Load older" paging through the backend's cursor.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startE2eBackend, timelineOf, type E2eBackend } from './support/backend.js';
-import { launchBrowserWithExtension, type ExtensionBrowser } from './support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { timelineOf } from './support/backend.js';
 import { startThread, waitForAiMessages } from './support/conversations.js';
 import { customerWritesThroughWebhook } from './support/demo.js';
 import { baton, clickInShadow, overlayText, waitForShadow } from './support/overlay.js';
-import { trackPages } from './support/page-tracker.js';
 import { screenshot } from './support/screenshot.js';
+import { useE2eSuite } from './support/suite.js';
 import { waitFor } from './support/wait.js';
 
-let e2e: E2eBackend;
-let sam: ExtensionBrowser;
-const pages = trackPages();
-
-beforeAll(async () => {
-  e2e = await startE2eBackend('timeline');
-  sam = await launchBrowserWithExtension({ apiKey: e2e.agents.sam.apiKey, backendUrl: e2e.url, label: 'sam' });
-});
-
-afterEach((context) => pages.cleanUp(context));
-
-afterAll(async () => {
-  await sam?.close();
-  await e2e?.stop();
-});
+const suite = useE2eSuite('timeline');
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 /** `h:mm AM` in the tenant zone (BASELINE_SETTINGS: America/Chicago). */
@@ -32,21 +17,21 @@ const tenantClock = (iso: string) => new Intl.DateTimeFormat('en-US', { timeZone
 
 describe('the timeline drawer', () => {
   it('shows the newest entries first with named actors and tenant-zone times; "Load older" pages back to the first message', async () => {
-    const thread = await startThread(e2e, 'First message of the thread');
-    await waitForAiMessages(e2e.admin, thread.conversationId, 1);
-    await e2e.agents.sam.client.conversations.takeOver.mutate({ id: thread.conversationId });
-    await e2e.agents.sam.client.conversations.release.mutate({ id: thread.conversationId });
+    const thread = await startThread(suite.e2e, 'First message of the thread');
+    await waitForAiMessages(suite.e2e.admin, thread.conversationId, 1);
+    await suite.e2e.agents.sam.client.conversations.takeOver.mutate({ id: thread.conversationId });
+    await suite.e2e.agents.sam.client.conversations.release.mutate({ id: thread.conversationId });
     // Enough traffic for more than one page (the drawer asks for the backend's default page).
     for (let n = 2; n <= 14; n++) {
-      await customerWritesThroughWebhook(e2e, thread.externalId, `Customer message number ${n}`);
-      await waitForAiMessages(e2e.admin, thread.conversationId, n);
+      await customerWritesThroughWebhook(suite.e2e, thread.externalId, `Customer message number ${n}`);
+      await waitForAiMessages(suite.e2e.admin, thread.conversationId, n);
     }
-    const all = await timelineOf(e2e.admin, thread.conversationId);
-    const firstPage = (await e2e.admin.conversations.timeline.query({ id: thread.conversationId })) as unknown as { entries: { text: string; at: string }[]; nextCursor: string | null };
+    const all = await timelineOf(suite.e2e.admin, thread.conversationId);
+    const firstPage = (await suite.e2e.admin.conversations.timeline.query({ id: thread.conversationId })) as unknown as { entries: { text: string; at: string }[]; nextCursor: string | null };
     expect(firstPage.nextCursor).not.toBeNull();
     expect(all.length).toBeGreaterThan(firstPage.entries.length);
 
-    const page = pages.add(sam, await sam.openThread(e2e.slug, thread.externalId, { agent: e2e.agents.sam.email }));
+    const page = await suite.openThread('sam', thread.externalId);
     await clickInShadow(page, 'baton-header', baton('timeline-toggle', 'button'));
     await waitForShadow(page, 'baton-banners', baton('timeline'));
     const entryTexts = () => page.$$eval(`baton-banners >>> ${baton('timeline-entry')}`, (entries) => entries.map((entry) => (entry.textContent ?? '').replace(/\s+/g, ' ').trim()));

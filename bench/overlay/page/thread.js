@@ -22,6 +22,8 @@
 
   const bench = {
     renderedAt: null,
+    /** After the first frame that shows the rendered thread (rAF, then a task): the page's own paint cost. */
+    firstFrameAt: null,
     /** When the `baton-banners` host first appeared (the stack mounted, maybe still without data). */
     hostAt: null,
     bannerAt: null,
@@ -75,6 +77,7 @@
     void list.getBoundingClientRect().height;
     bench.renderedAt = performance.now();
     performance.mark('baton-bench-thread-rendered');
+    requestAnimationFrame(() => setTimeout(() => (bench.firstFrameAt = performance.now())));
   }
 
   let churnTimer = null;
@@ -175,6 +178,9 @@
       if (host) watchHost(host);
     });
     documentObserver.observe(document.documentElement, { childList: true, subtree: true });
+    // A content script that ran before the thread rendered (document_start) may have mounted already.
+    const early = document.querySelector('baton-banners');
+    if (early) watchHost(early);
   }
 
   render();

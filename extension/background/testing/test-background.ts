@@ -1,5 +1,6 @@
 // Starts the real background wiring on a fake backend, fake ports and fake timers (tests only).
-import { vi } from 'vitest';
+import { afterEach, beforeEach, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { BatonEvent } from '../../../shared/events';
 import type { ConversationRef, ConversationView } from '../../overlay/overlay-model';
 import { saveBackendConfig } from '../backend-config';
@@ -8,6 +9,14 @@ import { createFakeBackend, serverError, type FakeBackend, type FakeSubscription
 import { createFakePort, type FakePort } from './fake-port';
 
 export const TEST_BACKEND_URL = 'http://127.0.0.1:8787';
+/** The fake clock's time when each test of {@link useTestBackground} starts. */
+export const TEST_NOW = '2026-01-05T14:00:00.000Z';
+
+/** Options of {@link startTestBackground}. */
+export interface StartTestBackgroundOptions {
+  /** False: nothing saved, as before the agent opened the options page. Default true. */
+  configured?: boolean;
+}
 
 /** A started background plus the doubles around it. */
 export interface TestBackground {
@@ -30,7 +39,7 @@ export interface TestBackground {
  * Saves a configuration and starts the background with fake timers already on (the caller turns
  * them on with `vi.useFakeTimers()` and resets the fake browser first).
  */
-export async function startTestBackground(options: { configured?: boolean } = {}): Promise<TestBackground> {
+export async function startTestBackground(options: StartTestBackgroundOptions = {}): Promise<TestBackground> {
   if (options.configured !== false) await saveBackendConfig({ url: TEST_BACKEND_URL, credential: 'bk_test_credential' });
   const fake = createFakeBackend();
   const views = new Map<string, ConversationView>();
@@ -66,5 +75,69 @@ export async function startTestBackground(options: { configured?: boolean } = {}
       for (const event of events) subscription.emit(event);
     },
     settle,
+  };
+}
+
+/** What {@link useTestBackground} gives a describe block: the running test's background. */
+export interface TestBackgroundPerTest extends TestBackground {
+  /** Stops this test's background and starts another on a reset fake browser (e.g. `{ configured: false }`). */
+  restart(options?: StartTestBackgroundOptions): Promise<void>;
+}
+
+/**
+ * Registers `beforeEach`/`afterEach` for the enclosing describe block: fake timers at {@link TEST_NOW},
+ * a reset fake browser and a fresh background whose `byExternalRef` answers `views` (by external id);
+ * stopped after each test. The returned object reads the running test's background, so use it only
+ * inside tests and hooks.
+ *
+ * @example
+ * const t = useTestBackground({ views: { 'DEMO-1': fakeView({ id: 'conv-a' }) } });
+ * it('…', async () => { const tab = t.connect(ref); await t.settle(); });
+ */
+export function useTestBackground(options: { views?: Record<string, ConversationView> } = {}): TestBackgroundPerTest {
+  let current: TestBackground | undefined;
+  const running = (): TestBackground => {
+    if (!current) throw new Error('the test background starts in beforeEach: use it inside a test');
+    return current;
+  };
+  const start = async (startOptions?: StartTestBackgroundOptions) => {
+    fakeBrowser.reset();
+    current = await startTestBackground(startOptions);
+    for (const [externalId, view] of Object.entries(options.views ?? {})) current.views.set(externalId, view);
+  };
+
+  beforeEach(async () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(new Date(TEST_NOW));
+    await start();
+  });
+
+  afterEach(async () => {
+    await current?.background.stop();
+    current = undefined;
+    vi.useRealTimers();
+  });
+
+  return {
+    get background() {
+      return running().background;
+    },
+    get fake() {
+      return running().fake;
+    },
+    get views() {
+      return running().views;
+    },
+    get log() {
+      return running().log;
+    },
+    connect: (ref) => running().connect(ref),
+    openStream: () => running().openStream(),
+    emit: (...events) => running().emit(...events),
+    settle: (ms) => running().settle(ms),
+    async restart(startOptions) {
+      await running().background.stop();
+      await start(startOptions);
+    },
   };
 }
