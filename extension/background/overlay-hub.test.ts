@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { ConversationRef } from '../overlay/overlay-model';
+import { KEEP_LEFT_THREAD_MS } from './overlay-hub';
 import { STREAM_GRACE_MS } from './stream-lifetime';
 import { fakeEvent, fakeView, serverError } from './testing/fake-backend';
 import { useTestBackground } from './testing/test-background';
@@ -186,6 +187,75 @@ describe('overlay hub', () => {
     await t.settle(STREAM_GRACE_MS);
     expect(stream.closed).toBe(false);
     expect(reloaded.receivedOf('thread')[0]?.thread).toMatchObject({ kind: 'view', view: { id: 'conv-a' } });
+  });
+
+  describe('a thread its last tab left', () => {
+    async function watchedThenLeft() {
+      const tab = t.connect(refA);
+      const stream = await t.openStream();
+      stream.start();
+      await t.settle(100);
+      tab.close();
+      await t.settle();
+      return { stream, readsBefore: byExternalRefCalls().length };
+    }
+
+    it('answers a reload within the grace period from what it kept, without a backend read', async () => {
+      const { readsBefore } = await watchedThenLeft();
+      await t.settle(KEEP_LEFT_THREAD_MS - 1_000);
+      const reloaded = t.connect(refA);
+      await t.settle(100);
+      expect(reloaded.receivedOf('thread')).toEqual([
+        { type: 'thread', ref: refA, thread: expect.objectContaining({ kind: 'view', view: expect.objectContaining({ id: 'conv-a' }) }) },
+      ]);
+      expect(byExternalRefCalls()).toHaveLength(readsBefore);
+    });
+
+    it('is still re-read on its events meanwhile, so a reload gets the current view', async () => {
+      const { readsBefore } = await watchedThenLeft();
+      t.views.set('DEMO-1', { ...viewA, subject: 'Refund asked' });
+      t.emit(fakeEvent({ id: '101', type: 'takeover.started', conversationId: 'conv-a', leadId: 'lead-1' }));
+      await t.settle(100);
+      expect(byExternalRefCalls()).toHaveLength(readsBefore + 1);
+      const reloaded = t.connect(refA);
+      await t.settle(100);
+      expect(reloaded.receivedOf('thread')).toEqual([
+        { type: 'thread', ref: refA, thread: expect.objectContaining({ view: expect.objectContaining({ subject: 'Refund asked' }) }) },
+      ]);
+      expect(byExternalRefCalls()).toHaveLength(readsBefore + 1);
+    });
+
+    it('is re-read on a stream reconnect meanwhile', async () => {
+      const { stream, readsBefore } = await watchedThenLeft();
+      stream.drop();
+      await t.settle(1_000);
+      t.fake.openSubscription()!.start();
+      await t.settle(100);
+      expect(byExternalRefCalls().slice(readsBefore)).toEqual([refA]);
+    });
+
+    it('is read again on a reload while the stream is not online', async () => {
+      const { stream, readsBefore } = await watchedThenLeft();
+      stream.drop();
+      await t.settle();
+      const reloaded = t.connect(refA);
+      await t.settle(100);
+      expect(reloaded.receivedOf('thread')[0]?.thread).toMatchObject({ kind: 'view', view: { id: 'conv-a' } });
+      expect(byExternalRefCalls().slice(readsBefore)).toContainEqual(refA);
+    });
+
+    it('is forgotten after the grace period: no more re-reads on its events, and a reload reads it again', async () => {
+      t.connect(refB); // keeps the stream open past the grace period
+      const { readsBefore } = await watchedThenLeft();
+      await t.settle(KEEP_LEFT_THREAD_MS);
+      t.emit(fakeEvent({ id: '101', type: 'takeover.started', conversationId: 'conv-a', leadId: 'lead-1' }));
+      await t.settle(100);
+      expect(byExternalRefCalls()).toHaveLength(readsBefore);
+      const reloaded = t.connect(refA);
+      await t.settle(100);
+      expect(byExternalRefCalls()).toHaveLength(readsBefore + 1);
+      expect(reloaded.receivedOf('thread')).toHaveLength(1);
+    });
   });
 
   it('stops posting to a port whose tab is gone without a disconnect event', async () => {

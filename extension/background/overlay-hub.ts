@@ -1,5 +1,5 @@
 // The overlay ports: which tab watches which thread, reading each view and pushing every change to
-// exactly the tabs showing that conversation.
+// exactly the tabs showing that conversation; a thread just left is kept current a while for a reload.
 import type { BatonEvent } from '../../shared/events';
 import { OVERLAY_PORT_NAME, type ConnectionState, type OverlayPortMessage, type ThreadState } from '../messaging';
 import type { ConversationView } from '../overlay/overlay-model';
@@ -14,6 +14,13 @@ import { WatchedThreads, type WatchedThread } from './watched-threads';
 /** A burst of events for one conversation within this window causes one re-read. */
 export const REFRESH_COALESCE_MS = 100;
 
+/**
+ * How long a thread stays known (and kept current by its events) after its last tab left: a reload or
+ * a quick back-navigation is then answered at once, without a read. Not longer than the stream's own
+ * grace period (STREAM_GRACE_MS), which keeps the events flowing meanwhile.
+ */
+export const KEEP_LEFT_THREAD_MS = 30_000;
+
 /** What the hub needs from the rest of the background. */
 export interface OverlayHubDeps {
   backend: BackendConnection;
@@ -27,6 +34,8 @@ export interface OverlayHubDeps {
   onPing?(): void;
   now?: () => number;
   refreshDelayMs?: number;
+  /** Default {@link KEEP_LEFT_THREAD_MS}. */
+  keepLeftThreadMs?: number;
   log?: Pick<Console, 'debug'>;
 }
 
@@ -44,14 +53,16 @@ export interface OverlayHub {
   applyView(view: ConversationView, timing: RequestTiming): void;
   /** Re-read one conversation soon (after a mutation that answers no view). */
   refreshConversation(conversationId: string): void;
-  /** Number of watched threads. */
+  /** Number of threads some tab watches (kept ones not counted). */
   watchedCount(): number;
 }
 
 /**
  * Creates the hub. Per watched thread it keeps the last state and pushes `{type:'thread'}` to
  * every port watching it; re-reads are coalesced (one per thread per {@link REFRESH_COALESCE_MS}
- * burst, at most one in flight). A read that fails while offline keeps the last view.
+ * burst, at most one in flight). A read that fails while offline keeps the last view. A thread whose
+ * last port left is kept {@link KEEP_LEFT_THREAD_MS}, re-read on its events like a watched one, and a
+ * new watch of it is answered from it at once (re-read too when the stream is not online).
  *
  * @example
  * const hub = createOverlayHub({ backend, connectionState: stream.connection, ... });
@@ -60,10 +71,12 @@ export interface OverlayHub {
 export function createOverlayHub(deps: OverlayHubDeps): OverlayHub {
   const now = deps.now ?? (() => Date.now());
   const refreshDelayMs = deps.refreshDelayMs ?? REFRESH_COALESCE_MS;
+  const keepLeftThreadMs = deps.keepLeftThreadMs ?? KEEP_LEFT_THREAD_MS;
   const log = deps.log ?? console;
   const ports = new Set<OverlayPort>();
   const threads = new WatchedThreads();
   const refreshers = new Map<string, CoalescedTask>();
+  const evictions = new Map<string, ReturnType<typeof setTimeout>>();
 
   function send(port: OverlayPort, message: OverlayPortMessage) {
     if (!postToPort(port, message)) forgetPort(port);
@@ -103,15 +116,30 @@ export function createOverlayHub(deps: OverlayHubDeps): OverlayHub {
     return refresher;
   }
 
-  function abandon(thread: WatchedThread | null) {
+  /** The last port left `thread`: keep it for a reload, then forget it unless a port came back. */
+  function keep(thread: WatchedThread | null) {
     if (!thread) return;
-    refreshers.get(thread.key)?.cancel();
-    refreshers.delete(thread.key);
+    cancelEviction(thread);
+    evictions.set(
+      thread.key,
+      setTimeout(() => {
+        evictions.delete(thread.key);
+        if (!threads.forget(thread)) return;
+        refreshers.get(thread.key)?.cancel();
+        refreshers.delete(thread.key);
+      }, keepLeftThreadMs),
+    );
+  }
+
+  function cancelEviction(thread: WatchedThread) {
+    const eviction = evictions.get(thread.key);
+    if (eviction !== undefined) clearTimeout(eviction);
+    evictions.delete(thread.key);
   }
 
   function forgetPort(port: OverlayPort) {
     if (!ports.delete(port)) return;
-    abandon(threads.unwatch(port).abandoned);
+    keep(threads.unwatch(port).left);
     deps.onWatchesChanged(threads.size);
   }
 
@@ -130,18 +158,19 @@ export function createOverlayHub(deps: OverlayHubDeps): OverlayHub {
     }
     if (request.type === 'ping') return deps.onPing?.();
     if (request.type === 'unwatch') {
-      abandon(threads.unwatch(port).abandoned);
+      keep(threads.unwatch(port).left);
       return deps.onWatchesChanged(threads.size);
     }
-    const { watched, created, abandoned } = threads.watch(port, request.ref);
-    abandon(abandoned);
+    const { watched, created, left } = threads.watch(port, request.ref);
+    keep(left);
     if (!watched) return;
+    cancelEviction(watched);
     if (created) {
       refresherOf(watched).runNow();
     } else if (watched.thread) {
       send(port, { type: 'thread', ref: watched.ref, thread: watched.thread });
-      // Not live right now: what we hold may be stale, so read it again.
-      if (deps.connectionState()?.state !== 'online') refresherOf(watched).runNow();
+      // Not live right now (what we hold may be stale) or what we hold is an error: read it again.
+      if (deps.connectionState()?.state !== 'online' || watched.thread.kind === 'unavailable') refresherOf(watched).runNow();
     }
     deps.onWatchesChanged(threads.size);
   }

@@ -1,10 +1,10 @@
-// Which helpdesk threads the open tabs watch, through which ports, and what the background last knew of each.
+// Which helpdesk threads the open tabs watch (or left moments ago), through which ports, and what the background last knew of each.
 import type { ThreadState } from '../messaging';
 import type { ConversationRef } from '../overlay/overlay-model';
 import type { WatchedThreadSummary } from './event-routing';
 import { refKey, type OverlayPort } from './overlay-port';
 
-/** One watched thread: its reference, the ports showing it, the last state pushed. */
+/** One watched thread: its reference, the ports showing it (none while kept), the last state pushed. */
 export interface WatchedThread {
   readonly key: string;
   readonly ref: ConversationRef;
@@ -22,27 +22,29 @@ export interface WatchChange {
   watched: WatchedThread | null;
   /** True when that thread was not watched before. */
   created: boolean;
-  /** A thread no port watches any more (forgotten). */
-  abandoned: WatchedThread | null;
+  /** A thread no port watches any more: kept (still routed events) until {@link WatchedThreads.forget}. */
+  left: WatchedThread | null;
 }
 
 /**
- * The registry of watched threads. A port watches at most one thread at a time; a thread is
- * forgotten when its last port leaves it.
+ * The registry of watched threads. A port watches at most one thread at a time. A thread whose last
+ * port left stays (kept, with no port) until `forget`, so a reloaded tab finds its state at once.
  */
 export class WatchedThreads {
   readonly #threads = new Map<string, WatchedThread>();
   readonly #portKeys = new Map<OverlayPort, string>();
 
-  /** Number of watched threads. */
+  /** Number of threads some port watches (kept ones not counted). */
   get size(): number {
-    return this.#threads.size;
+    let watched = 0;
+    for (const thread of this.#threads.values()) if (thread.ports.size > 0) watched += 1;
+    return watched;
   }
 
   /** `port` now watches `ref` (and stops watching whatever it watched before). */
   watch(port: OverlayPort, ref: ConversationRef): WatchChange {
     const key = refKey(ref);
-    const abandoned = this.#portKeys.get(port) === key ? null : this.unwatch(port).abandoned;
+    const left = this.#portKeys.get(port) === key ? null : this.unwatch(port).left;
     let watched = this.#threads.get(key);
     const created = !watched;
     if (!watched) {
@@ -51,7 +53,7 @@ export class WatchedThreads {
     }
     watched.ports.add(port);
     this.#portKeys.set(port, key);
-    return { watched, created, abandoned };
+    return { watched, created, left };
   }
 
   /** `port` stops watching (unwatch, or the port is gone). */
@@ -59,14 +61,19 @@ export class WatchedThreads {
     const key = this.#portKeys.get(port);
     this.#portKeys.delete(port);
     const thread = key === undefined ? undefined : this.#threads.get(key);
-    if (!thread) return { watched: null, created: false, abandoned: null };
+    if (!thread) return { watched: null, created: false, left: null };
     thread.ports.delete(port);
-    if (thread.ports.size > 0) return { watched: null, created: false, abandoned: null };
-    this.#threads.delete(thread.key);
-    return { watched: null, created: false, abandoned: thread };
+    return { watched: null, created: false, left: thread.ports.size > 0 ? null : thread };
   }
 
-  /** The thread with this key, if still watched. */
+  /** Drops `thread` if no port came back to it; true when it was dropped. */
+  forget(thread: WatchedThread): boolean {
+    if (!this.isCurrent(thread) || thread.ports.size > 0) return false;
+    this.#threads.delete(thread.key);
+    return true;
+  }
+
+  /** The thread with this key, if still watched or kept. */
   get(key: string): WatchedThread | undefined {
     return this.#threads.get(key);
   }
@@ -76,7 +83,7 @@ export class WatchedThreads {
     return this.#threads.get(thread.key) === thread;
   }
 
-  /** Every watched thread. */
+  /** Every watched or kept thread. */
   all(): WatchedThread[] {
     return [...this.#threads.values()];
   }

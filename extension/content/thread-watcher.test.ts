@@ -6,6 +6,8 @@ import { fixtureHtml, showFixture } from '../adapters/fixtures/load-fixture';
 import { placeElement, watchThread, type SlotName, type SlotUi, type ThreadWatcherOptions } from './thread-watcher';
 
 const DEMO_URL = new URL('http://127.0.0.1:8787/demo/acme/c/DEMO-1');
+/** Every test's watcher stops after it: it observes `<html>` and `document` too, so it would see the next test's page. */
+const runningWatchers: AbortController[] = [];
 
 /** A stand-in for a shadow-root UI: a `<baton-…>` element, counting mounts and unmounts. */
 class FakeSlot implements SlotUi {
@@ -38,6 +40,7 @@ function setup(fixture: string, overrides: Partial<ThreadWatcherOptions> = {}) {
   const adapter = { ...demoInboxAdapter, conversationRef: vi.fn(demoInboxAdapter.conversationRef) };
   const onThreadChange = vi.fn();
   const controller = new AbortController();
+  runningWatchers.push(controller);
   let url = DEMO_URL;
   const watcher = watchThread({
     document,
@@ -81,6 +84,7 @@ describe('watchThread', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
   });
   afterEach(() => {
+    for (const controller of runningWatchers.splice(0)) controller.abort();
     vi.useRealTimers();
   });
 
@@ -191,7 +195,7 @@ describe('watchThread', () => {
     expect(watcher.current).toBeNull();
   });
 
-  it('does at most one cheap check per throttle window under churn (a message every 10 ms)', async () => {
+  it('once placed, wakes for no churn below the anchors: message appends, list re-renders, sidebar (a message every 10 ms)', async () => {
     const { adapter, slots } = setup('demo-thread.html');
     const messages = document.querySelector('.hd-messages')!;
     const locate = vi.spyOn(adapter, 'composer');
@@ -201,15 +205,64 @@ describe('watchThread', () => {
       message.className = 'hd-message hd-message--customer';
       message.textContent = `message ${i}`;
       messages.append(message);
+      if (i % 10 === 0) messages.replaceChildren(...[...messages.children].map((item) => item.cloneNode(true))); // the demo's 1 s re-render
       document.querySelector('.hd-brand')!.textContent = `tick ${i}`; // unrelated churn
+      const list = document.querySelector('.hd-conversation-list')!;
+      list.replaceChildren(...[...list.children].map((item) => item.cloneNode(true))); // sidebar refresh
       await vi.advanceTimersByTimeAsync(10);
     }
     await settle();
-    // 1,000 ms of churn → about 10 checks of one querySelector each; anchors intact → no re-lookups.
-    expect(adapter.conversationRef.mock.calls.length).toBeLessThanOrEqual(12);
-    expect(adapter.conversationRef.mock.calls.length).toBeGreaterThanOrEqual(5);
+    expect(adapter.conversationRef).not.toHaveBeenCalled();
     expect(locate).not.toHaveBeenCalled();
     expect(Object.values(slots).map((slot) => slot.mounts)).toEqual([1, 1, 1]);
+  });
+
+  it('does at most one cheap check per throttle window under churn while an anchor is missing', async () => {
+    const { adapter } = setup('demo-thread.html');
+    document.querySelector('form.hd-composer')!.remove();
+    await settle();
+    const messages = document.querySelector('.hd-messages')!;
+    adapter.conversationRef.mockClear();
+    for (let i = 0; i < 100; i += 1) {
+      messages.append(document.createElement('li'));
+      await vi.advanceTimersByTimeAsync(10);
+    }
+    await settle();
+    // Observing the whole body again: 1,000 ms of churn → about 10 checks, no more.
+    expect(adapter.conversationRef.mock.calls.length).toBeLessThanOrEqual(12);
+    expect(adapter.conversationRef.mock.calls.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('re-places the UIs after the host re-renders the thread header', async () => {
+    const { slots, onThreadChange } = setup('demo-thread.html');
+    const header = document.querySelector('header.hd-thread-header')!;
+    const rendered = header.cloneNode(true) as Element;
+    rendered.querySelector('baton-header')?.remove();
+    header.replaceWith(rendered);
+    await settle();
+    expectOneUiEachInPlace();
+    expect(onThreadChange).toHaveBeenCalledTimes(1);
+    expect(Object.values(slots).map((slot) => slot.mounts)).toEqual([1, 1, 1]);
+  });
+
+  it('re-places the header UI after the host re-renders the header\'s content only', async () => {
+    setup('demo-thread.html');
+    const header = document.querySelector('header.hd-thread-header')!;
+    header.replaceChildren(...[...header.children].map((child) => child.cloneNode(true)));
+    document.querySelector('.hd-thread-tools baton-header')?.remove(); // the clone of our host
+    await settle();
+    expectOneUiEachInPlace();
+  });
+
+  it('moves the UIs to the new page region when the host replaces everything above the thread', async () => {
+    const { onThreadChange } = setup('demo-thread.html');
+    const main = document.createElement('main');
+    main.className = 'hd-main';
+    main.append(renderedThread('DEMO-5'));
+    document.querySelector('.hd-main')!.replaceWith(main);
+    await settle();
+    expect(onThreadChange.mock.calls.map(([ref]) => ref?.externalId)).toEqual(['DEMO-1', 'DEMO-5']);
+    expectOneUiEachInPlace();
   });
 
   it('stops observing and removes its UIs when the signal aborts', async () => {

@@ -59,7 +59,8 @@ export interface ThreadWatcher {
  * Watches `document` with ONE MutationObserver. A mutation only schedules a check (and the observer
  * is disconnected until that check ran, so bursts cost nothing); a check re-parses the thread ref and
  * re-locates only the anchors that are missing or were removed — a handful of `querySelector` calls.
- * Checks once right away.
+ * Once every UI is placed it observes only the anchors' and hosts' ancestor chains, so the thread id
+ * attribute (`observedAttributes`) must sit on an anchor or one of their ancestors. Checks once right away.
  *
  * @example
  * watchThread({ document, adapter, currentUrl: () => new URL(location.href), slots, signal: ctx.signal,
@@ -81,13 +82,40 @@ export function watchThread(options: ThreadWatcherOptions): ThreadWatcher {
     schedule();
   });
 
+  /**
+   * While the thread's UIs are all placed, observes only the ancestor chains of the anchors and of our
+   * hosts (child lists, no subtree, plus the adapter's attributes): removing or replacing any of them
+   * changes one of those child lists, while appends deeper down (new messages, sidebar) wake nothing.
+   * With no thread or an anchor missing, observes the whole body until the page settles.
+   */
   function observe(): void {
     const attributes = adapter.observedAttributes ?? [];
-    observer.observe(document.body ?? document.documentElement, {
-      childList: true,
-      subtree: true,
-      ...(attributes.length > 0 ? { attributes: true, attributeFilter: [...attributes] } : {}),
-    });
+    const attributeOptions = attributes.length > 0 ? { attributes: true, attributeFilter: [...attributes] } : {};
+    const roots = placedRoots();
+    if (!roots) {
+      observer.observe(document.body ?? document.documentElement, { childList: true, subtree: true, ...attributeOptions });
+      return;
+    }
+    const observed = new Set<Node>();
+    for (const root of roots) {
+      for (let node: Node | null = root; node && !observed.has(node); node = node.parentNode) {
+        observed.add(node);
+        observer.observe(node, { childList: true, ...attributeOptions });
+      }
+    }
+  }
+
+  /** The anchors and our hosts' parents while a thread shows with every UI in the page; null otherwise. */
+  function placedRoots(): Node[] | null {
+    if (!current) return null;
+    const roots: Node[] = [];
+    for (const name of SLOT_NAMES) {
+      const anchor = placements[name]?.anchor;
+      const hostParent = slots[name].host?.parentNode;
+      if (!anchor?.isConnected || !hostParent?.isConnected) return null;
+      roots.push(anchor, hostParent);
+    }
+    return roots;
   }
 
   function schedule(): void {

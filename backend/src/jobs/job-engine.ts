@@ -113,8 +113,10 @@ export function createJobEngine(options: JobEngineOptions) {
     wakeScheduled.add(jobName);
     setImmediate(() => {
       wakeScheduled.delete(jobName);
+      // The engine may have stopped (and its channel disconnected) since the wake was scheduled.
+      if (!running) return;
       const notification: JobNotification = { jobId: '' as JobId, jobName, nextRunAt: new Date(), priority: 0, timestamp: new Date() };
-      void channel.notifyLocally(notification);
+      channel.notifyLocally(notification).catch((error: unknown) => log.debug({ err: error }, 'local job wake-up not delivered (engine stopping)'));
     });
   };
   agenda.on('complete', (job: Job) => wake(job.attrs.name));
