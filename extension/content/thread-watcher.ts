@@ -93,7 +93,7 @@ export function watchThread(options: ThreadWatcherOptions): ThreadWatcher {
     const attributeOptions = attributes.length > 0 ? { attributes: true, attributeFilter: [...attributes] } : {};
     const roots = placedRoots();
     if (!roots) {
-      observer.observe(document.body ?? document.documentElement, { childList: true, subtree: true, ...attributeOptions });
+      observer.observe(document.documentElement, { childList: true, subtree: true, ...attributeOptions });
       return;
     }
     const observed = new Set<Node>();
