@@ -11,6 +11,7 @@ import { ZAgentQuery, ZExternalId, ZTenantSlug } from './demo-inbox-inputs.js';
 import { findTenantBySlug, listAgents, listDemoConversations, readDemoThread } from './demo-inbox-queries.js';
 import { DEMO_SCRIPT_PATH, DEMO_STYLES_PATH, renderDemoPage, renderUnknownTenantPage } from './demo-page.js';
 import { DEMO_STYLES } from './demo-styles.js';
+import { loopbackOnly } from './loopback-only.js';
 
 /** The tenant `npm start` seeds: `/demo` opens its inbox. */
 export const DEFAULT_DEMO_TENANT = 'demo';
@@ -31,7 +32,7 @@ export const DEMO_CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** Whether the demo inbox is served: never in production (issue 9). */
+/** Whether the demo inbox is served: never in production (issue 9), and then only to this machine (loopback-only.ts). */
 export const demoInboxEnabled = (batonEnv: BatonEnvironment) => batonEnv !== 'production';
 
 async function securityHeaders(ctx: Context, next: Next): Promise<void> {
@@ -76,6 +77,7 @@ async function renderInboxPage(ctx: Context, services: Services, externalIdParam
 export function createDemoInboxRouter(services: Services): Router {
   const routes = new Router();
   // Router middleware runs only for requests one of these routes matches.
+  routes.use(loopbackOnly);
   routes.use(securityHeaders);
   routes.get('/demo', (ctx) => {
     ctx.redirect(`/demo/${DEFAULT_DEMO_TENANT}${ctx.querystring ? `?${ctx.querystring}` : ''}`);
