@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import puppeteer, { type Browser, type CDPSession, type Page } from 'puppeteer-core';
+import { LOCAL_ONLY_CHROMIUM_ARGS } from '../../test/support/chromium.js';
 
 export const CHROMIUM_PATH = process.env.BENCH_CHROMIUM ?? '/usr/bin/chromium';
 const VIEWPORT = { width: 1280, height: 900 };
@@ -30,13 +31,7 @@ function launchOptions(userDataDir: string, extensionDir: string | null) {
     handleSIGHUP: false,
     ...(extensionDir ? { enableExtensions: [extensionDir] } : {}),
     args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
+      ...LOCAL_ONLY_CHROMIUM_ARGS,
       // Timers of the measured page must not be throttled as a background tab's would be.
       '--disable-background-timer-throttling',
       '--disable-renderer-backgrounding',

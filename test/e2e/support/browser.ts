@@ -4,19 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { inject } from 'vitest';
+import { LOCAL_ONLY_CHROMIUM_ARGS } from '../../support/chromium.js';
 import { BUILT_EXTENSION_DIR, CHROMIUM_PATH } from './paths.js';
 import { stopServiceWorker, waitForServiceWorker, runningServiceWorker, type StoppedWorker } from './service-worker.js';
-
-/** reference/toolchain.md: without the background-networking flags Chromium tries hosts it cannot reach. */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export interface LaunchOptions {
   /** The credential saved in the extension (an agent-bound API key). */
@@ -83,7 +73,7 @@ export async function launchBrowserWithExtension(options: LaunchOptions): Promis
     pipe: true,
     enableExtensions: [extensionDir()],
     userDataDir,
-    args: CHROMIUM_ARGS,
+    args: [...LOCAL_ONLY_CHROMIUM_ARGS],
     defaultViewport: { width: 1280, height: 900 },
     protocolTimeout: 60_000,
   });
