@@ -72,9 +72,8 @@ function expectOneUiEachInPlace(): void {
 
 /** The thread section as the demo renders it for `externalId` (from the saved page). */
 function renderedThread(externalId: string): Element {
-  const template = document.createElement('template');
-  template.innerHTML = fixtureHtml('demo-thread.html').match(/<section class="hd-thread"[\s\S]*<\/section>/)![0];
-  const section = template.content.firstElementChild!;
+  const saved = new DOMParser().parseFromString(fixtureHtml('demo-thread.html'), 'text/html');
+  const section = saved.querySelector('section.hd-thread')!;
   section.setAttribute('data-external-id', externalId);
   return document.importNode(section, true);
 }

@@ -8,6 +8,7 @@ import { MessageEntity } from '../../backend/src/db/entities/conversation.entiti
 import { refs } from '../../backend/src/jobs/definitions/job-names.js';
 import type { CreatedTenant } from '../../backend/src/services/tenants.service.js';
 import { startTestBackend, type TestBackend } from '../support/in-process-server.js';
+import { draftJobDone } from '../support/draft-job.js';
 import { postSignedWebhook } from '../support/signed-webhook.js';
 import { createTestClient, expectTrpcError, type TestClient } from '../support/trpc-client.js';
 import { storedTimeline } from './stored-timeline.js';
@@ -66,17 +67,6 @@ async function customerWrites(tenant: CreatedTenant, thread = `t-${randomUUID()}
   });
   expect(result.status).toBe(202);
   return { thread, phone, conversationId: result.body.conversationId as string, messageId: result.body.messageId as string };
-}
-
-/** Waits until the AI draft job of a customer message has run (whatever it decided): the timeline is still after that. */
-async function draftJobDone(messageId: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const [row] = await backend.server.db.query('SELECT last_finished_at FROM jobs WHERE ref_key = ?', [refs.draft(messageId)]);
-    if (row?.last_finished_at) return;
-    if (Date.now() > deadline) throw new Error('the draft job did not run');
-    await sleep(100);
-  }
 }
 
 /** `6:06 AM CST`, computed independently of the backend (Intl, en-US) in the tenant's zone. */
@@ -207,11 +197,11 @@ describe('conversations.timeline', () => {
     const first = await customerWrites(acme);
     const { conversationId, thread, phone } = first;
     await dana.client.conversations.takeOver.mutate({ id: conversationId });
-    await draftJobDone(first.messageId);
+    await draftJobDone(backend.server.db, first.messageId);
     for (let i = 1; i <= 6; i += 1) {
       await dana.client.messages.recordAgentReply.mutate({ conversationId, channel: 'sms', body: `Dana reply ${i}`, idempotencyKey: `hd-${randomUUID()}` });
       const more = await customerWrites(acme, thread, `Customer line ${i}`, phone);
-      await draftJobDone(more.messageId);
+      await draftJobDone(backend.server.db, more.messageId);
     }
     await pat.client.conversations.takeOver.mutate({ id: conversationId });
 
@@ -313,7 +303,7 @@ describe('idempotent agent messages', () => {
   /** A conversation nobody holds yet (an agent's SMS takes it over). */
   async function freshConversation() {
     const written = await customerWrites(acme);
-    await draftJobDone(written.messageId);
+    await draftJobDone(backend.server.db, written.messageId);
     return written;
   }
   const sentEvents = async (conversationId: string) => (await storedTimeline(backend.server.db, conversationId)).events.filter((event) => event.type === 'message.sent' && event.after?.author === 'agent');

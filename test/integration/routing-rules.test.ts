@@ -2,9 +2,9 @@
 // takeover_hold and tag actions, and a catastrophic pattern that must not stall message handling.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { refs } from '../../backend/src/jobs/definitions/job-names.js';
 import type { CreatedTenant } from '../../backend/src/services/tenants.service.js';
 import { startTestBackend, type TestBackend } from '../support/in-process-server.js';
+import { draftJobDone } from '../support/draft-job.js';
 import { postSignedWebhook } from '../support/signed-webhook.js';
 import { createTestClient, type TestClient } from '../support/trpc-client.js';
 import { storedTimeline } from './stored-timeline.js';
@@ -37,17 +37,6 @@ async function customerWrites(body: string): Promise<{ conversationId: string; m
   return { conversationId: result.body.conversationId as string, messageId: result.body.messageId as string };
 }
 
-/** Waits until the AI draft job of a message has run (whatever it decided). */
-async function draftJobDone(messageId: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const [row] = await backend.server.db.query('SELECT last_finished_at FROM jobs WHERE ref_key = ?', [refs.draft(messageId)]);
-    if (row?.last_finished_at) return;
-    if (Date.now() > deadline) throw new Error('the draft job did not run');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 const authorsOf = async (conversationId: string) => (await storedTimeline(backend.server.db, conversationId)).messages.map((message) => message.author);
 
 /** The AI's answer goes out by its own send job after the draft job: wait for it. */
@@ -67,7 +56,7 @@ describe('routing rule actions', () => {
 
   it('takeover_hold keeps the AI quiet with no holder until an agent picks it up; tag tags the lead', async () => {
     const { conversationId, messageId } = await customerWrites('I am calling my lawyer about this');
-    await draftJobDone(messageId);
+    await draftJobDone(backend.server.db, messageId);
     const held = await dana.conversations.get.query({ id: conversationId });
     expect(held.takeover).toMatchObject({ source: 'rule_hold', holder: null });
     expect(await authorsOf(conversationId)).toEqual(['customer']);
