@@ -7,8 +7,12 @@ export default defineConfig({
   manifest: {
     name: 'Baton',
     description: 'Take over AI-handled conversations, review scheduled replies and resolve escalations in your helpdesk.',
-    permissions: ['storage', 'alarms'],
+    // storage: the credential and cursors; alarms: wake-ups; notifications: escalations; scripting:
+    // content scripts for helpdesk origins an admin configured (registered at run time).
+    permissions: ['storage', 'alarms', 'notifications', 'scripting'],
     // Backend and demo inbox only; helpdesk origins are requested at run time (ARCHITECTURE.md).
     host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
+    // Asked for one origin at a time when an admin adds a helpdesk in options; never <all_urls>.
+    optional_host_permissions: ['http://*/*', 'https://*/*'],
   },
 });

@@ -2,6 +2,11 @@
 import { browser } from 'wxt/browser';
 import type { BackendHealth } from './background/backend-status';
 import type { ConversationRef, ConversationView, TimelinePage, ResolveReason, AgentSend } from './overlay/overlay-model';
+import type { HelpdesksRequest, HelpdesksResponses } from './protocol/helpdesks';
+import type { NotificationsRequest, NotificationsResponses } from './protocol/notifications';
+import type { OptionsRequest, OptionsResponses } from './protocol/options';
+import type { PolicyRequest, PolicyResponses } from './protocol/policy';
+import type { PopupRequest, PopupResponses } from './protocol/popup';
 
 /** Fields of the backend configuration a form can show an error next to. */
 export type BackendConfigField = 'url' | 'credential';
@@ -36,14 +41,21 @@ export type BackgroundRequest =
   | { type: 'backend.status' }
   // Overlay actions (content scripts). Each answers an ActionResult; the background also pushes the
   // fresh view to every port watching that conversation (see OverlayPortMessage).
-  | { type: 'conversation.takeOver'; conversationId: string; expectedHolderId?: string | null }
-  | { type: 'conversation.release'; conversationId: string }
+  // `source`: where the agent clicked (default `manual`, the banner; `popup` from the popup's toggle).
+  | { type: 'conversation.takeOver'; conversationId: string; expectedHolderId?: string | null; source?: 'manual' | 'popup' }
+  | { type: 'conversation.release'; conversationId: string; source?: 'manual' | 'popup' }
   | { type: 'reply.sendNow'; conversationId: string; replyId: string }
   | { type: 'reply.editAndSend'; conversationId: string; replyId: string; body: string }
   | { type: 'reply.cancel'; conversationId: string; replyId: string }
   | { type: 'escalation.resolve'; conversationId: string; escalationId: string; reason: ResolveReason; note?: string }
   | { type: 'conversation.timeline'; conversationId: string; cursor?: string | null }
-  | { type: 'message.recordAgentReply'; conversationId: string; send: AgentSend };
+  | { type: 'message.recordAgentReply'; conversationId: string; send: AgentSend }
+  // Popup, options, notifications, policy and configured helpdesks (issue 10): extension/protocol/.
+  | PopupRequest
+  | OptionsRequest
+  | NotificationsRequest
+  | PolicyRequest
+  | HelpdesksRequest;
 
 /**
  * The outcome of an overlay action: the data, or an error written for the agent. `code` is the tRPC
@@ -55,7 +67,7 @@ export type ActionResult<T> =
   | { ok: false; code: string; message: string; field: string | null; fieldErrors: Record<string, string> | null };
 
 /** The response type of each request type. */
-export interface BackgroundResponses {
+export interface BackgroundResponses extends PopupResponses, OptionsResponses, NotificationsResponses, PolicyResponses, HelpdesksResponses {
   'config.get': BackendConfigView;
   'config.save': SaveBackendConfigResult;
   'backend.status': BackendStatusView;

@@ -37,6 +37,8 @@ export interface ConversationViewDto {
   id: string;
   subject: string | null;
   lead: { id: string; name: string | null; phone: string | null; email: string | null } | null;
+  /** The thread page a content script first showed this conversation on (issue 10); null: not yet. */
+  helpdeskUrl: string | null;
   takeover: {
     /** Null: held by a routing rule's `takeover_hold` (no agent yet). */
     holder: { agentId: string; name: string } | null;

@@ -46,5 +46,28 @@ export function createConfigHandlers(deps: HealthCheckOptions = {}): ConfigHandl
  */
 export function createBackgroundHandlers(deps: BackgroundDeps): BackgroundHandlers {
   const { overlayActions, ...health } = deps;
-  return { ...createConfigHandlers(health), ...overlayActions };
+  return { ...notYetBuilt, ...createConfigHandlers(health), ...overlayActions };
 }
+
+// Issue 10 in progress: each feature replaces its entries with real handlers (and deletes them here).
+const notBuilt = () => {
+  throw new Error('Not built yet');
+};
+const notYetBuilt: Omit<BackgroundHandlers, keyof ConfigHandlers | keyof OverlayActionHandlers> = {
+  'popup.state': notBuilt,
+  'popup.openConversation': notBuilt,
+  'connection.test': notBuilt,
+  'config.signOut': notBuilt,
+  'me.get': notBuilt,
+  'settings.get': notBuilt,
+  'settings.update': notBuilt,
+  'rules.list': notBuilt,
+  'rules.save': notBuilt,
+  'notifications.getMuted': notBuilt,
+  'notifications.setMuted': notBuilt,
+  'policy.get': notBuilt,
+  'helpdesks.status': notBuilt,
+  'helpdesks.sync': notBuilt,
+  'helpdesks.testOnTab': notBuilt,
+  'helpdesks.adapterForPage': notBuilt,
+};

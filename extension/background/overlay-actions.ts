@@ -1,6 +1,6 @@
 // The overlay's actions (take over, release, reply, resolve, timeline, agent reply): each calls the
 // backend and answers an ActionResult, and the fresh view goes to that conversation's tabs.
-import type { ActionResult, BackgroundHandlers, BackgroundRequest } from '../messaging';
+import type { ActionResult, BackgroundHandlers } from '../messaging';
 import { actionFailure, toActionFailure, UNCONFIGURED_MESSAGE } from './action-result';
 import type { BackendConnection, CurrentBackend } from './backend-connection';
 import type { BatonClient } from './baton-client';
@@ -8,7 +8,15 @@ import type { OverlayHub } from './overlay-hub';
 import type { RequestTiming } from './thread-loader';
 
 /** The request types this file answers. */
-export type OverlayActionType = Exclude<BackgroundRequest['type'], 'config.get' | 'config.save' | 'backend.status'>;
+export type OverlayActionType =
+  | 'conversation.takeOver'
+  | 'conversation.release'
+  | 'reply.sendNow'
+  | 'reply.editAndSend'
+  | 'reply.cancel'
+  | 'escalation.resolve'
+  | 'conversation.timeline'
+  | 'message.recordAgentReply';
 /** One handler per overlay action. */
 export type OverlayActionHandlers = Pick<BackgroundHandlers, OverlayActionType>;
 

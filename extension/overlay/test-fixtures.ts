@@ -31,6 +31,7 @@ export function makeView(overrides: Partial<ConversationView> = {}): Conversatio
     id: 'conv-1',
     subject: null,
     lead: { id: 'lead-1', name: 'Jane Doe', phone: '+15550100', email: null },
+    helpdeskUrl: null,
     takeover: null,
     pendingReply: null,
     failedReply: null,

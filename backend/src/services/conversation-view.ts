@@ -55,6 +55,7 @@ export async function conversationView(manager: EntityManager, conversation: Con
     id: conversation.id,
     subject: conversation.subject,
     lead: lead ? { id: lead.id, name: lead.name, phone: lead.phone, email: lead.email } : null,
+    helpdeskUrl: null, // issue 10: the backend work reads conversation_refs.helpdesk_url here
     takeover: takenOver
       ? {
           holder: holder ? { agentId: holder.id, name: holder.name } : null,

@@ -142,6 +142,7 @@ export function fakeView(overrides: Partial<ConversationView> & { id: string }):
   return {
     subject: null,
     lead: { id: `lead-of-${overrides.id}`, name: 'Jane Doe', phone: '+15550100', email: null },
+    helpdeskUrl: null,
     takeover: null,
     pendingReply: null,
     failedReply: null,
