@@ -4,6 +4,9 @@ import { defineConfig } from 'wxt';
 export default defineConfig({
   modules: ['@wxt-dev/module-react', '@wxt-dev/webextension-polyfill'],
   outDir: 'dist/extension',
+  // MV3 for Firefox too: WXT's default Firefox MV2 build drops optional_host_permissions, which the
+  // generic adapter needs to ask for a helpdesk origin at run time.
+  manifestVersion: 3,
   manifest: {
     name: 'Baton',
     description: 'Take over AI-handled conversations, review scheduled replies and resolve escalations in your helpdesk.',
@@ -14,5 +17,15 @@ export default defineConfig({
     host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
     // Asked for one origin at a time when an admin adds a helpdesk in options; never <all_urls>.
     optional_host_permissions: ['http://*/*', 'https://*/*'],
+    // What IT may set by policy (chrome.storage.managed): backendUrl, allowedHelpdeskOrigins (public/).
+    storage: { managed_schema: 'managed_schema.json' },
+    // Firefox keys storage (and a managed-storage manifest) by a fixed add-on id; Firefox only (hook below).
+    browser_specific_settings: { gecko: { id: 'baton@baton.local' } },
+  },
+  hooks: {
+    // Chromium does not know browser_specific_settings and warns about it.
+    'build:manifestGenerated': (wxt, manifest) => {
+      if (wxt.config.browser !== 'firefox') delete manifest.browser_specific_settings;
+    },
   },
 });

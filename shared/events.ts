@@ -14,6 +14,8 @@ export const EVENT_TYPES = [
   'webhook_secret.rotated',
   'settings.changed',
   'conversation.created',
+  /** Issue 10: the helpdesk thread page a content script first showed the conversation on. */
+  'conversation.helpdesk_url_recorded',
   'message.received',
   'message.sent',
   'takeover.started',

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { DEFAULT_BUSINESS_HOURS, ZBusinessHours } from './business-hours.js';
 import { DEFAULT_REPLY_CADENCE, ZReplyCadence } from './reply-cadence.js';
+import { ZHelpdeskAdapters } from './helpdesk-adapters.js';
 import { ZGuardrails } from './routing-rules.js';
 
 const wholeNumber = (field: string, min: number, max: number) =>
@@ -48,6 +49,8 @@ export const ZTenantSettings = z.object({
   /** Patterns no AI draft may match: a matching draft is not sent and escalates (SPEC §5.2). */
   guardrails: ZGuardrails.default({ blockedPatterns: [] }),
   ai: ZAiSettings.default({ provider: 'built_in', url: null, model: null, apiKey: null }),
+  /** Generic helpdesk adapters (issue 10): admins describe helpdesk pages; every agent's extension receives them. */
+  helpdeskAdapters: ZHelpdeskAdapters.default([]),
 });
 export type TenantSettings = z.infer<typeof ZTenantSettings>;
 
@@ -65,7 +68,22 @@ export const ZSettingsUpdate = z.object({
   guardrails: ZGuardrails.optional(),
   /** `apiKey` absent: keep the stored key; null: remove it. */
   ai: z.object({ provider: ZAiProvider, url: ZAiUrl.optional(), model: ZAiModel.optional(), apiKey: ZAiKey.optional() }).optional(),
+  /** The whole list replaces the stored one. */
+  helpdeskAdapters: ZHelpdeskAdapters.optional(),
 });
+
+/**
+ * `settings.update`'s input: a patch plus the version it was made against (`version` from
+ * settings.get). When another admin saved meanwhile the update is refused (CONFLICT) and nothing changes.
+ * @example { expectedVersion: 3, replyCadence: { enabled: true, minDelaySeconds: 30, maxDelaySeconds: 120 } }
+ */
+export const ZSettingsUpdateInput = ZSettingsUpdate.extend({
+  expectedVersion: z
+    .number({ error: 'expectedVersion must be the version from settings.get (a whole number)' })
+    .int({ error: 'expectedVersion must be a whole number' })
+    .min(0, { error: 'expectedVersion must be at least 0' }),
+});
+export type SettingsUpdateInput = z.input<typeof ZSettingsUpdateInput>;
 
 /** What settings.get returns: the AI key replaced by whether one is set. */
 export type PublicTenantSettings = Omit<TenantSettings, 'ai'> & { ai: Omit<AiSettings, 'apiKey'> & { hasApiKey: boolean } };
@@ -75,5 +93,13 @@ export function publicSettings(settings: TenantSettings): PublicTenantSettings {
   return { ...settings, ai: { ...ai, hasApiKey: apiKey !== null } };
 }
 export type SettingsUpdate = z.infer<typeof ZSettingsUpdate>;
+
+/** What settings.get answers: the public settings, the stored version (0: never saved) and whether the caller may change them. */
+export type VersionedPublicSettings = PublicTenantSettings & {
+  /** Pass as `expectedVersion` to settings.update. */
+  version: number;
+  /** Admins and superusers (and admin API keys). */
+  canEdit: boolean;
+};
 
 export const DEFAULT_TENANT_SETTINGS: TenantSettings = ZTenantSettings.parse({});

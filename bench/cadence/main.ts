@@ -56,7 +56,9 @@ async function main(): Promise<void> {
   try {
     const trpc = (backend: Backend, procedure: string, input: unknown) =>
       fetch(`${backend.url}/trpc/${procedure}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(input) });
-    const settings = await trpc(first, 'settings.update', { replyCadence: { enabled: true, minDelaySeconds: minDelay, maxDelaySeconds: maxDelay } });
+    const current = await fetch(`${first.url}/trpc/settings.get`, { headers: { authorization: `Bearer ${token}` } });
+    const { version } = ((await current.json()) as { result: { data: { version: number } } }).result.data;
+    const settings = await trpc(first, 'settings.update', { expectedVersion: version, replyCadence: { enabled: true, minDelaySeconds: minDelay, maxDelaySeconds: maxDelay } });
     if (!settings.ok) throw new Error(`settings.update failed: ${await settings.text()}`);
 
     log(`cadence bench: ${replies} conversations, delays ${minDelay}-${maxDelay} s, 2 backend processes`);

@@ -1,6 +1,7 @@
 // Mounts the popup's React app.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import '../../extension/popup/popup.css';
 import { App } from './App';
 
 const container = document.getElementById('root');

@@ -2,6 +2,7 @@
 import { browser } from 'wxt/browser';
 import { z } from 'zod';
 import type { BackendConfigField, BackendConfigView } from '../messaging';
+import { onManagedPolicyChanged, readManagedPolicy } from './managed-policy';
 
 /** Where a local backend listens (`npm start`). */
 export const DEFAULT_BACKEND_URL = 'http://127.0.0.1:8787';
@@ -51,28 +52,88 @@ export function parseBackendConfig(input: BackendConfigInput): BackendConfig {
   throw new BackendConfigError(fieldErrors);
 }
 
-/** The saved configuration, or null when none is saved (or what is stored no longer validates). */
+/**
+ * The configuration in use: the saved one, with the backend URL set by policy (managed-policy.ts)
+ * in place of the saved URL when there is one; null when none is saved (or what is stored no longer
+ * validates).
+ */
 export async function loadBackendConfig(): Promise<BackendConfig | null> {
-  const stored: Record<string, unknown> = await browser.storage.local.get(STORAGE_KEY);
+  const [stored, policy] = await Promise.all([browser.storage.local.get(STORAGE_KEY) as Promise<Record<string, unknown>>, readManagedPolicy()]);
   const result = ZBackendConfig.safeParse(stored[STORAGE_KEY]);
-  return result.success ? result.data : null;
+  if (!result.success) return null;
+  return policy.backendUrl ? { ...result.data, url: policy.backendUrl } : result.data;
 }
 
 /**
- * Validates and saves the configuration; returns what was saved.
+ * Validates and saves the configuration; returns what was saved. When a policy sets the backend
+ * URL, `url` must be that URL (or blank, meaning "the policy's"): any other URL is refused with a
+ * field error on `url`, and nothing is saved.
  *
  * @example
  * await saveBackendConfig({ url: 'http://127.0.0.1:8787', credential: 'bk_…' });
  */
 export async function saveBackendConfig(input: BackendConfigInput): Promise<BackendConfig> {
-  const config = parseBackendConfig(input);
+  const { backendUrl: policyUrl } = await readManagedPolicy();
+  const config = policyUrl ? parseUnderPolicy(input, policyUrl) : parseBackendConfig(input);
   await browser.storage.local.set({ [STORAGE_KEY]: config });
   return config;
 }
 
+/** The field error when a save tries to change a backend URL that a policy set. */
+export function policyLockedUrlMessage(policyUrl: string): string {
+  return `The backend URL is set by your organization's policy (${policyUrl}) and cannot be changed here`;
+}
+
+/** Parses with the policy's URL; reports a different `url` next to the field, with any credential error. */
+function parseUnderPolicy(input: BackendConfigInput, policyUrl: string): BackendConfig {
+  const urlError = isSameBackendUrl(input.url, policyUrl) ? {} : { url: policyLockedUrlMessage(policyUrl) };
+  let config: BackendConfig;
+  try {
+    config = parseBackendConfig({ ...input, url: policyUrl });
+  } catch (error) {
+    if (error instanceof BackendConfigError) throw new BackendConfigError({ ...error.fieldErrors, ...urlError });
+    throw error;
+  }
+  if (urlError.url) throw new BackendConfigError(urlError);
+  return config;
+}
+
+/** Blank, or the same address as `policyUrl` once both are normalized (case of the host, trailing slash). */
+function isSameBackendUrl(typed: string, policyUrl: string): boolean {
+  const text = typed.trim();
+  if (text === '') return true;
+  if (!URL.canParse(text)) return false;
+  const withoutTrailingSlash = (url: string) => new URL(url).href.replace(/\/+$/, '');
+  return withoutTrailingSlash(text) === withoutTrailingSlash(policyUrl);
+}
+
 /**
- * Calls `listener` after the saved configuration changed (saved from options, or cleared);
- * returns a function that stops listening.
+ * Signs out: forgets the credential but keeps the URL (read back by {@link loadSavedBackendUrl}), so
+ * the options form still shows it. The stored value no longer validates, so {@link loadBackendConfig}
+ * answers null and the event stream stops through the storage change.
+ */
+export async function forgetBackendCredential(): Promise<string> {
+  const url = await loadSavedBackendUrl();
+  await browser.storage.local.set({ [STORAGE_KEY]: { url } });
+  return url;
+}
+
+/**
+ * The saved backend URL, with or without a credential; the default when none (valid) is saved.
+ * A URL set by policy wins over both.
+ */
+export async function loadSavedBackendUrl(): Promise<string> {
+  const { backendUrl: policyUrl } = await readManagedPolicy();
+  if (policyUrl) return policyUrl;
+  const stored: Record<string, unknown> = await browser.storage.local.get(STORAGE_KEY);
+  const result = ZBackendConfig.shape.url.safeParse((stored[STORAGE_KEY] as { url?: unknown } | undefined)?.url);
+  return result.success ? result.data : DEFAULT_BACKEND_URL;
+}
+
+/**
+ * Calls `listener` after the configuration in use changed: saved from options, cleared, or the
+ * backend URL set by policy changed (Chromium delivers a policy a few seconds after the extension
+ * starts); returns a function that stops listening.
  *
  * @example
  * const stop = onBackendConfigChanged(() => restartStream());
@@ -85,7 +146,13 @@ export function onBackendConfigChanged(listener: () => void): () => void {
     listener();
   };
   browser.storage.onChanged.addListener(onChanged);
-  return () => browser.storage.onChanged.removeListener(onChanged);
+  const stopFollowingPolicy = onManagedPolicyChanged(({ backendUrlChanged }) => {
+    if (backendUrlChanged) listener();
+  });
+  return () => {
+    browser.storage.onChanged.removeListener(onChanged);
+    stopFollowingPolicy();
+  };
 }
 
 /** What popup and options may see: the URL and what kind of credential is saved, never the credential. */

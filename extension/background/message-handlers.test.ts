@@ -5,10 +5,21 @@ import { handleMessages, sendToBackground } from '../messaging';
 import { loadBackendConfig } from './backend-config';
 import { createBackendConnection } from './backend-connection';
 import { createBackgroundHandlers } from './message-handlers';
+import { createPopupHandlers } from './popup-handlers';
+import { createOptionsHandlers } from './options-handlers';
 import { createOverlayActionHandlers } from './overlay-actions';
 import { createFakeBackend } from './testing/fake-backend';
+import type { HelpdeskHandlers } from './helpdesk-handlers';
 
 const API_KEY = 'bk_Ab12cdeFGhijKLmnOPqrSTuvWXyz0123456';
+
+/** The configured-helpdesk requests, which these tests do not send (helpdesk-handlers.test.ts covers them). */
+const helpdeskRequestsNotUsed: HelpdeskHandlers = {
+  'helpdesks.status': () => ({ ok: true, value: [] }),
+  'helpdesks.sync': () => ({ ok: true, value: [] }),
+  'helpdesks.testOnTab': () => ({ ok: false, code: 'NOT_USED', message: 'not used in this test', field: null, fieldErrors: null }),
+  'helpdesks.adapterForPage': () => null,
+};
 
 describe('background message handlers', () => {
   const fetch = vi.fn<typeof globalThis.fetch>();
@@ -20,7 +31,7 @@ describe('background message handlers', () => {
     fetch.mockImplementation(async () => Response.json({ status: 'ok' }));
     const backend = createBackendConnection({ createClient: () => createFakeBackend().client });
     const overlayActions = createOverlayActionHandlers({ backend, hub: { applyView: () => undefined, refreshConversation: () => undefined } });
-    unregister = handleMessages(createBackgroundHandlers({ fetch, overlayActions }));
+    unregister = handleMessages(createBackgroundHandlers({ fetch, overlayActions, optionsHandlers: createOptionsHandlers({ backend }), popupHandlers: createPopupHandlers({ backend, hub: { threadForTab: () => null, tabsShowing: () => [] }, connectionState: () => null, notificationsMuted: async () => false }), helpdeskHandlers: helpdeskRequestsNotUsed }));
   });
 
   afterEach(() => unregister());

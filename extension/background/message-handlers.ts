@@ -1,14 +1,24 @@
 // The background's answers to each protocol request (extension/messaging.ts).
 import type { BackgroundHandlers } from '../messaging';
-import { BackendConfigError, loadBackendConfig, redactBackendConfig, saveBackendConfig } from './backend-config';
+import { BackendConfigError, loadBackendConfig, loadSavedBackendUrl, redactBackendConfig, saveBackendConfig } from './backend-config';
 import { checkBackendHealth, type HealthCheckOptions } from './backend-status';
+import type { HelpdeskHandlers } from './helpdesk-handlers';
+import { createNotificationPreferenceHandlers } from './notification-preferences';
+import type { OptionsHandlers } from './options-handlers';
 import type { OverlayActionHandlers } from './overlay-actions';
+import { createPolicyHandlers } from './policy-handlers';
+import type { PopupHandlers } from './popup-handlers';
 
 /** The requests popup and options send. */
 export type ConfigHandlers = Pick<BackgroundHandlers, 'config.get' | 'config.save' | 'backend.status'>;
 
 /** What the handlers need: a `fetch` for the health probe (tests fake it) and the overlay actions. */
-export type BackgroundDeps = HealthCheckOptions & { overlayActions: OverlayActionHandlers };
+export type BackgroundDeps = HealthCheckOptions & {
+  overlayActions: OverlayActionHandlers;
+  optionsHandlers: OptionsHandlers;
+  popupHandlers: PopupHandlers;
+  helpdeskHandlers: HelpdeskHandlers;
+};
 
 /**
  * The configuration and status handlers. Saving a configuration restarts the client and the event
@@ -16,7 +26,11 @@ export type BackgroundDeps = HealthCheckOptions & { overlayActions: OverlayActio
  */
 export function createConfigHandlers(deps: HealthCheckOptions = {}): ConfigHandlers {
   return {
-    'config.get': async () => redactBackendConfig(await loadBackendConfig()),
+    // Signed out (no credential): the URL the agent saved stays in the form.
+    'config.get': async () => {
+      const config = await loadBackendConfig();
+      return config ? redactBackendConfig(config) : { ...redactBackendConfig(null), url: await loadSavedBackendUrl() };
+    },
 
     'config.save': async ({ url, credential }) => {
       // Pages never receive the credential, so a blank one means "keep the saved one".
@@ -32,7 +46,7 @@ export function createConfigHandlers(deps: HealthCheckOptions = {}): ConfigHandl
 
     'backend.status': async () => {
       const config = await loadBackendConfig();
-      if (!config) return { configured: false, url: redactBackendConfig(null).url };
+      if (!config) return { configured: false, url: await loadSavedBackendUrl() };
       return { configured: true, url: config.url, ...(await checkBackendHealth(config.url, deps)) };
     },
   };
@@ -45,29 +59,14 @@ export function createConfigHandlers(deps: HealthCheckOptions = {}): ConfigHandl
  * handleMessages(createBackgroundHandlers({ overlayActions: createOverlayActionHandlers({ backend, hub }) }));
  */
 export function createBackgroundHandlers(deps: BackgroundDeps): BackgroundHandlers {
-  const { overlayActions, ...health } = deps;
-  return { ...notYetBuilt, ...createConfigHandlers(health), ...overlayActions };
+  const { overlayActions, optionsHandlers, popupHandlers, helpdeskHandlers, ...health } = deps;
+  return {
+    ...createConfigHandlers(health),
+    ...overlayActions,
+    ...optionsHandlers,
+    ...popupHandlers,
+    ...createPolicyHandlers(),
+    ...createNotificationPreferenceHandlers(),
+    ...helpdeskHandlers,
+  };
 }
-
-// Issue 10 in progress: each feature replaces its entries with real handlers (and deletes them here).
-const notBuilt = () => {
-  throw new Error('Not built yet');
-};
-const notYetBuilt: Omit<BackgroundHandlers, keyof ConfigHandlers | keyof OverlayActionHandlers> = {
-  'popup.state': notBuilt,
-  'popup.openConversation': notBuilt,
-  'connection.test': notBuilt,
-  'config.signOut': notBuilt,
-  'me.get': notBuilt,
-  'settings.get': notBuilt,
-  'settings.update': notBuilt,
-  'rules.list': notBuilt,
-  'rules.save': notBuilt,
-  'notifications.getMuted': notBuilt,
-  'notifications.setMuted': notBuilt,
-  'policy.get': notBuilt,
-  'helpdesks.status': notBuilt,
-  'helpdesks.sync': notBuilt,
-  'helpdesks.testOnTab': notBuilt,
-  'helpdesks.adapterForPage': notBuilt,
-};

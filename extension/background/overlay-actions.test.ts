@@ -32,6 +32,23 @@ describe('overlay actions', () => {
     expect(t.fake.callsTo('conversations.takeOver')).toEqual([{ id: conversationId, source: 'manual' }]);
   });
 
+  it('passes the popup as the source of a takeover and a release (the banner stays `manual`)', async () => {
+    const tab = t.connect(ref);
+    await t.settle();
+    t.fake.answer('conversations.takeOver', () => heldByDana);
+    t.fake.answer('conversations.release', () => view);
+    await sendToBackground({ type: 'conversation.takeOver', conversationId, expectedHolderId: null, source: 'popup' });
+    expect(tab.receivedOf('thread').at(-1)?.thread).toMatchObject({ kind: 'view', view: { takeover: { holder: { name: 'Dana Smith' } } } });
+    await sendToBackground({ type: 'conversation.release', conversationId, source: 'popup' });
+    await sendToBackground({ type: 'conversation.release', conversationId, source: 'elsewhere' as 'popup' });
+    expect(t.fake.callsTo('conversations.takeOver')).toEqual([{ id: conversationId, source: 'popup', expectedHolderId: null }]);
+    expect(t.fake.callsTo('conversations.release')).toEqual([
+      { id: conversationId, source: 'popup' },
+      { id: conversationId, source: 'manual' },
+    ]);
+    expect(tab.receivedOf('thread').at(-1)?.thread).toMatchObject({ kind: 'view', view: { takeover: null } });
+  });
+
   it('answers a CONFLICT with its message for the inline error', async () => {
     t.fake.answer('conversations.takeOver', () => {
       throw serverError('CONFLICT', 'Dana Smith took this conversation over meanwhile');

@@ -67,11 +67,11 @@ export function createOverlayActionHandlers(deps: OverlayActionDeps): OverlayAct
   }
 
   return {
-    'conversation.takeOver': ({ conversationId, expectedHolderId }) =>
+    'conversation.takeOver': ({ conversationId, expectedHolderId, source }) =>
       attempt(async (client, timing) => {
         const view = await client.conversations.takeOver.mutate({
           id: conversationId,
-          source: 'manual',
+          source: clickedIn(source),
           ...(expectedHolderId !== undefined ? { expectedHolderId } : {}),
         });
         timing.receivedAt = now();
@@ -79,9 +79,9 @@ export function createOverlayActionHandlers(deps: OverlayActionDeps): OverlayAct
         return view;
       }),
 
-    'conversation.release': ({ conversationId }) =>
+    'conversation.release': ({ conversationId, source }) =>
       attempt(async (client, timing) => {
-        const view = await client.conversations.release.mutate({ id: conversationId, source: 'manual' });
+        const view = await client.conversations.release.mutate({ id: conversationId, source: clickedIn(source) });
         timing.receivedAt = now();
         deps.hub.applyView(view, timing);
         return view;
@@ -116,4 +116,9 @@ export function createOverlayActionHandlers(deps: OverlayActionDeps): OverlayAct
         return { status: recorded.status, autoTakeover: 'autoTakeover' in recorded ? recorded.autoTakeover === true : false };
       }),
   };
+}
+
+/** Where the agent clicked, as the backend records it: the popup's toggle, else the banner (`manual`). */
+function clickedIn(source: unknown): 'manual' | 'popup' {
+  return source === 'popup' ? 'popup' : 'manual';
 }

@@ -6,6 +6,7 @@ import type { ConversationRef } from '../overlay/overlay-model';
 import { KEEP_LEFT_THREAD_MS } from './overlay-hub';
 import { STREAM_GRACE_MS } from './stream-lifetime';
 import { fakeEvent, fakeView, serverError } from './testing/fake-backend';
+import { createFakePort } from './testing/fake-port';
 import { useTestBackground } from './testing/test-background';
 import { WAKE_ALARM_NAME } from './wake-alarm';
 
@@ -278,5 +279,90 @@ describe('overlay hub', () => {
     expect(tab.receivedOf('connection')[0]?.connection).toMatchObject({ state: 'unconfigured' });
     expect(tab.receivedOf('thread').at(-1)?.thread).toMatchObject({ kind: 'unavailable' });
     expect(t.fake.calls).toEqual([]);
+  });
+});
+
+describe('overlay hub: which tab shows what, and where a thread lives', () => {
+  const t = useTestBackground({ views: { 'DEMO-1': viewA, 'DEMO-2': viewB } });
+  const urlA = 'http://127.0.0.1:8787/demo/acme/c/DEMO-1';
+
+  /** A content script in tab `tabId` (window 1) at `url`, watching `ref`. */
+  async function tabShowing(ref: ConversationRef | null, tabId: number, url = urlA) {
+    const port = Object.assign(createFakePort(), { sender: { tab: { id: tabId, windowId: 1 }, url } });
+    t.background.acceptPort(port);
+    if (ref) port.send({ type: 'watch', ref });
+    await t.settle();
+    return port;
+  }
+
+  it('tells the thread a tab shows, as its banner has it, and follows watch, unwatch and close', async () => {
+    const tab = await tabShowing(refA, 7);
+    expect(t.background.hub.threadForTab(7)).toEqual({ ref: refA, thread: expect.objectContaining({ kind: 'view', view: expect.objectContaining({ id: 'conv-a' }) }) });
+    expect(t.background.hub.threadForTab(8)).toBeNull();
+
+    tab.send({ type: 'watch', ref: refB });
+    await t.settle();
+    expect(t.background.hub.threadForTab(7)).toMatchObject({ ref: refB, thread: { view: { id: 'conv-b' } } });
+    tab.send({ type: 'unwatch' });
+    expect(t.background.hub.threadForTab(7)).toBeNull();
+    tab.send({ type: 'watch', ref: refA });
+    tab.close();
+    expect(t.background.hub.threadForTab(7)).toBeNull();
+  });
+
+  it('says a watch is still waiting for its first read (thread null)', async () => {
+    t.fake.answer('conversations.byExternalRef', () => new Promise(() => undefined));
+    await tabShowing(refA, 7);
+    expect(t.background.hub.threadForTab(7)).toEqual({ ref: refA, thread: null });
+  });
+
+  it('lists the tabs showing a conversation, newest first, by id or by helpdesk reference; closed tabs leave the list', async () => {
+    const first = await tabShowing(refA, 3);
+    await tabShowing(refB, 4);
+    await tabShowing(refA, 5);
+    expect(t.background.hub.tabsShowing('conv-a')).toEqual([
+      { tabId: 5, windowId: 1 },
+      { tabId: 3, windowId: 1 },
+    ]);
+    expect(t.background.hub.tabsShowing(null, refB)).toEqual([{ tabId: 4, windowId: 1 }]);
+    expect(t.background.hub.tabsShowing('conv-x', { connector: 'demo', externalId: 'DEMO-9' })).toEqual([]);
+    first.close();
+    expect(t.background.hub.tabsShowing('conv-a')).toEqual([{ tabId: 5, windowId: 1 }]);
+  });
+
+  it('records the helpdesk URL once, from the first tab showing a conversation that has none', async () => {
+    t.fake.answer('conversations.rememberHelpdeskUrl', () => ({ ok: true }));
+    const tab = await tabShowing(refA, 7);
+    await tabShowing(refA, 8, 'http://127.0.0.1:8787/demo/acme/c/DEMO-1?again');
+    (await t.openStream()).start();
+    t.emit(fakeEvent({ id: '101', type: 'takeover.started', conversationId: 'conv-a' }));
+    await t.settle(200);
+    expect(tab.receivedOf('thread').length).toBeGreaterThan(1);
+    expect(t.fake.callsTo('conversations.rememberHelpdeskUrl')).toEqual([{ id: 'conv-a', url: urlA }]);
+  });
+
+  it('prefers the tab’s current URL (a single-page helpdesk may have navigated since the port opened)', async () => {
+    t.fake.answer('conversations.rememberHelpdeskUrl', () => ({ ok: true }));
+    const created = await fakeBrowser.tabs.create({ url: 'http://127.0.0.1:8787/demo/acme/c/DEMO-1#now' });
+    await tabShowing(refA, created.id!, 'http://127.0.0.1:8787/demo/acme/inbox');
+    expect(t.fake.callsTo('conversations.rememberHelpdeskUrl')).toEqual([{ id: 'conv-a', url: 'http://127.0.0.1:8787/demo/acme/c/DEMO-1#now' }]);
+  });
+
+  it('records nothing for a conversation that has a URL, or from a page that is not a web page', async () => {
+    t.fake.answer('conversations.rememberHelpdeskUrl', () => ({ ok: true }));
+    t.views.set('DEMO-1', { ...viewA, helpdeskUrl: urlA });
+    await tabShowing(refA, 7);
+    await tabShowing(refB, 8, 'file:///tmp/inbox.html');
+    expect(t.fake.callsTo('conversations.rememberHelpdeskUrl')).toEqual([]);
+  });
+
+  it('only logs a failure to record it; the banner is unaffected', async () => {
+    t.fake.answer('conversations.rememberHelpdeskUrl', () => {
+      throw serverError('FORBIDDEN', 'not allowed');
+    });
+    const tab = await tabShowing(refA, 7);
+    expect(t.fake.callsTo('conversations.rememberHelpdeskUrl')).toHaveLength(1);
+    expect(t.log.warn).toHaveBeenCalledWith('[baton] could not record the helpdesk URL of conversation', 'conv-a', expect.anything());
+    expect(tab.receivedOf('thread').at(-1)?.thread).toMatchObject({ kind: 'view', view: { id: 'conv-a' } });
   });
 });

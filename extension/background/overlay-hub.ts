@@ -1,13 +1,15 @@
 // The overlay ports: which tab watches which thread, reading each view and pushing every change to
 // exactly the tabs showing that conversation; a thread just left is kept current a while for a reload.
+// It also answers which tab shows what (popup, notifications) and records a thread's helpdesk URL once.
 import type { BatonEvent } from '../../shared/events';
 import { OVERLAY_PORT_NAME, type ConnectionState, type OverlayPortMessage, type ThreadState } from '../messaging';
-import type { ConversationView } from '../overlay/overlay-model';
+import type { ConversationRef, ConversationView } from '../overlay/overlay-model';
 import { isCredentialRejected, isOffline, OFFLINE_MESSAGE, UNAUTHORIZED_MESSAGE, UNCONFIGURED_MESSAGE } from './action-result';
 import type { BackendConnection, CurrentBackend } from './backend-connection';
 import { createCoalescedTask, type CoalescedTask } from './coalesced-task';
 import { routeEvent } from './event-routing';
-import { parseOverlayPortRequest, postToPort, type OverlayPort } from './overlay-port';
+import { isWebAddress } from './open-conversation';
+import { parseOverlayPortRequest, postToPort, refKey, type OverlayPort } from './overlay-port';
 import { isOlderView, loadThread, viewThread, type RequestTiming } from './thread-loader';
 import { WatchedThreads, type WatchedThread } from './watched-threads';
 
@@ -21,6 +23,29 @@ export const REFRESH_COALESCE_MS = 100;
  */
 export const KEEP_LEFT_THREAD_MS = 30_000;
 
+/** Who opened a port: `runtime.Port.sender` (the tab, and the page the content script runs in). */
+export interface PortSender {
+  tab?: { id?: number; windowId?: number };
+  url?: string;
+}
+
+/** An overlay port as `runtime.onConnect` hands it over: with its sender (absent in some tests). */
+export type OverlayPortWithSender = OverlayPort & { readonly sender?: PortSender };
+
+/** A tab whose content script shows a thread. */
+export interface ShowingTab {
+  tabId: number;
+  /** Null: the sender did not say. */
+  windowId: number | null;
+}
+
+/** What the hub knows of the thread a tab shows (for the popup). */
+export interface TabThread {
+  ref: ConversationRef;
+  /** Null: the first read has not answered yet. */
+  thread: ThreadState | null;
+}
+
 /** What the hub needs from the rest of the background. */
 export interface OverlayHubDeps {
   backend: BackendConnection;
@@ -32,17 +57,22 @@ export interface OverlayHubDeps {
   onWatchesChanged(count: number): void;
   /** A tab pinged: it is still there (a chance to retry an overdue reconnect). */
   onPing?(): void;
+  /**
+   * The tab's current URL (`tabs.get`; present where the extension has host access, i.e. on helpdesk
+   * pages): a single-page helpdesk may have navigated since the port's `sender.url`. Default: none.
+   */
+  tabUrl?(tabId: number): Promise<string | undefined>;
   now?: () => number;
   refreshDelayMs?: number;
   /** Default {@link KEEP_LEFT_THREAD_MS}. */
   keepLeftThreadMs?: number;
-  log?: Pick<Console, 'debug'>;
+  log?: Pick<Console, 'debug'> & Partial<Pick<Console, 'warn'>>;
 }
 
 /** The hub's controls; see {@link createOverlayHub}. */
 export interface OverlayHub {
   /** Takes a port from `runtime.onConnect`; false (and ignored) when it is not an overlay port. */
-  acceptPort(port: OverlayPort): boolean;
+  acceptPort(port: OverlayPortWithSender): boolean;
   /** The connection state changed: tell every port (and blank the views when the credential is gone). */
   connectionChanged(connection: ConnectionState): void;
   /** An event from the stream: re-read what it concerns and tell those tabs `changed`. */
@@ -55,6 +85,13 @@ export interface OverlayHub {
   refreshConversation(conversationId: string): void;
   /** Number of threads some tab watches (kept ones not counted). */
   watchedCount(): number;
+  /**
+   * The tabs whose content script shows this conversation (by id, or by helpdesk reference when the
+   * id is not known yet), the most recently opened first.
+   */
+  tabsShowing(conversationId: string | null, ref?: ConversationRef | null): ShowingTab[];
+  /** The thread the tab's content script watches, or null when it watches none. */
+  threadForTab(tabId: number): TabThread | null;
 }
 
 /**
@@ -77,6 +114,9 @@ export function createOverlayHub(deps: OverlayHubDeps): OverlayHub {
   const threads = new WatchedThreads();
   const refreshers = new Map<string, CoalescedTask>();
   const evictions = new Map<string, ReturnType<typeof setTimeout>>();
+  const senders = new Map<OverlayPort, PortSender>();
+  /** Conversations whose helpdesk URL this worker already tried to record (once each). */
+  const helpdeskUrlsRecorded = new Set<string>();
 
   function send(port: OverlayPort, message: OverlayPortMessage) {
     if (!postToPort(port, message)) forgetPort(port);
@@ -88,6 +128,34 @@ export function createOverlayHub(deps: OverlayHubDeps): OverlayHub {
     if (state.kind === 'view' && previous?.kind === 'view' && isOlderView(state.view, previous.view)) return;
     threads.remember(thread, state);
     for (const port of [...thread.ports]) send(port, { type: 'thread', ref: thread.ref, thread: state });
+    if (state.kind === 'view' && state.view.helpdeskUrl === null) void recordHelpdeskUrl(thread, state.view.id);
+  }
+
+  /**
+   * The first tab showing a conversation with no helpdesk URL tells the backend where the thread
+   * lives (so the popup and notifications can open it later). Once per conversation; failures are
+   * only logged: the banners do not depend on it.
+   */
+  async function recordHelpdeskUrl(thread: WatchedThread, conversationId: string): Promise<void> {
+    const sender = [...thread.ports].map((port) => senders.get(port)).find((candidate) => candidate?.url || candidate?.tab?.id !== undefined);
+    if (!sender || helpdeskUrlsRecorded.has(conversationId)) return;
+    helpdeskUrlsRecorded.add(conversationId);
+    try {
+      const tabId = sender.tab?.id;
+      const current = tabId !== undefined && deps.tabUrl ? await Promise.resolve(tabId).then(deps.tabUrl).catch(() => undefined) : undefined;
+      const url = [current, sender.url].find((candidate): candidate is string => typeof candidate === 'string' && isWebAddress(candidate));
+      const backend = url ? await deps.backend.current() : null;
+      // Nothing was asked (no web address, no backend): a later view of it may try again.
+      if (!url || !backend) return void helpdeskUrlsRecorded.delete(conversationId);
+      await backend.client.conversations.rememberHelpdeskUrl.mutate({ id: conversationId, url });
+    } catch (error) {
+      (log.warn ?? log.debug)('[baton] could not record the helpdesk URL of conversation', conversationId, error);
+    }
+  }
+
+  function tabOf(port: OverlayPort): ShowingTab | null {
+    const tab = senders.get(port)?.tab;
+    return tab?.id === undefined ? null : { tabId: tab.id, windowId: tab.windowId ?? null };
   }
 
   async function refresh(thread: WatchedThread): Promise<void> {
@@ -139,6 +207,7 @@ export function createOverlayHub(deps: OverlayHubDeps): OverlayHub {
 
   function forgetPort(port: OverlayPort) {
     if (!ports.delete(port)) return;
+    senders.delete(port);
     keep(threads.unwatch(port).left);
     deps.onWatchesChanged(threads.size);
   }
@@ -179,6 +248,7 @@ export function createOverlayHub(deps: OverlayHubDeps): OverlayHub {
     acceptPort(port) {
       if (port.name !== OVERLAY_PORT_NAME) return false;
       ports.add(port);
+      if (port.sender) senders.set(port, port.sender);
       port.onMessage.addListener((message) => onPortMessage(port, message));
       port.onDisconnect.addListener(() => forgetPort(port));
       void sendInitialConnection(port);
@@ -217,6 +287,29 @@ export function createOverlayHub(deps: OverlayHubDeps): OverlayHub {
     },
 
     watchedCount: () => threads.size,
+
+    tabsShowing(conversationId, ref = null) {
+      const key = ref ? refKey(ref) : null;
+      const showing = threads.all().filter((thread) => (conversationId !== null && thread.conversationId === conversationId) || thread.key === key);
+      const tabs = new Map<number, ShowingTab>();
+      // `ports` keeps connection order: newest last, so walk it backwards for "most recent first".
+      const portsNewestFirst = [...ports].reverse();
+      for (const port of portsNewestFirst) {
+        if (!showing.some((thread) => thread.ports.has(port))) continue;
+        const tab = tabOf(port);
+        if (tab && !tabs.has(tab.tabId)) tabs.set(tab.tabId, tab);
+      }
+      return [...tabs.values()];
+    },
+
+    threadForTab(tabId) {
+      for (const port of [...ports].reverse()) {
+        if (tabOf(port)?.tabId !== tabId) continue;
+        const thread = threads.all().find((candidate) => candidate.ports.has(port));
+        if (thread) return { ref: thread.ref, thread: thread.thread };
+      }
+      return null;
+    },
   };
 }
 

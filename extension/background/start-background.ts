@@ -6,9 +6,13 @@ import type { BackendConfig } from './backend-config';
 import { createBackendConnection } from './backend-connection';
 import type { BatonClient } from './baton-client';
 import { createEventStream, type EventStream } from './event-stream';
+import { startConfiguredHelpdesks, type ConfiguredHelpdesks } from './configured-helpdesks';
 import { createBackgroundHandlers } from './message-handlers';
+import { createNotificationCenter, type NotificationCenter } from './notifications';
+import { createOptionsHandlers } from './options-handlers';
 import { createOverlayActionHandlers } from './overlay-actions';
 import { createOverlayHub, type OverlayHub } from './overlay-hub';
+import { createPopupHandlers } from './popup-handlers';
 import type { OverlayPort } from './overlay-port';
 import { createStreamLifetime } from './stream-lifetime';
 import { createWakeAlarm, type AlarmsApi } from './wake-alarm';
@@ -50,10 +54,19 @@ export function startBackground(options: BackgroundOptions = {}): RunningBackgro
   const log = options.log ?? console;
   const backend = createBackendConnection({ createClient: options.createClient });
   let hub: OverlayHub | null = null;
+  let notices: NotificationCenter | null = null;
+  let helpdesks: ConfiguredHelpdesks | null = null;
   const stream = createEventStream({
     backend,
-    onEvent: (event) => hub?.eventReceived(event),
-    onConnected: () => hub?.refreshAll(),
+    onEvent: (event) => {
+      hub?.eventReceived(event);
+      notices?.eventReceived(event);
+      helpdesks?.eventReceived(event);
+    },
+    onConnected: () => {
+      hub?.refreshAll();
+      notices?.streamConnected();
+    },
     onConnectionChange: (connection) => hub?.connectionChanged(connection),
     random: options.random,
     now: options.now,
@@ -67,14 +80,21 @@ export function startBackground(options: BackgroundOptions = {}): RunningBackgro
     onCredentialRejected: stream.noteCredentialRejected,
     onWatchesChanged: lifetime.watchesChanged,
     onPing: stream.wake,
+    // Host access to helpdesk pages lets tabs.get tell their current URL (no `tabs` permission).
+    tabUrl: (tabId) => browser.tabs.get(tabId).then((tab) => tab.url),
     now: options.now,
     refreshDelayMs: options.refreshDelayMs,
     log,
   });
   hub = overlayHub;
+  // Browser notifications and the badge (its click and alarm listeners are registered here, synchronously).
+  const notificationCenter = createNotificationCenter({ backend, hub: overlayHub, alarms: options.alarms, onCredentialRejected: stream.noteCredentialRejected, log });
+  notices = notificationCenter;
 
   const stopFollowingConfig = backend.onChange(() => {
     stream.restart();
+    notificationCenter.checkNow();
+    configuredHelpdesks.configChanged();
     if (stream.isRunning()) return; // the new stream reports its own state and re-reads every view
     void backend.current().then((current) =>
       overlayHub.connectionChanged(current ? { state: 'online' } : { state: 'unconfigured', message: UNCONFIGURED_MESSAGE }),
@@ -82,10 +102,25 @@ export function startBackground(options: BackgroundOptions = {}): RunningBackgro
   });
 
   const overlayActions = createOverlayActionHandlers({ backend, hub: overlayHub, onCredentialRejected: stream.noteCredentialRejected, now: options.now });
-  const stopHandlingMessages = handleMessages(createBackgroundHandlers({ fetch: options.fetch, overlayActions }));
+  const optionsHandlers = createOptionsHandlers({ backend, createClient: options.createClient, onCredentialRejected: stream.noteCredentialRejected });
+  const popupHandlers = createPopupHandlers({
+    backend,
+    hub: overlayHub,
+    connectionState: stream.connection,
+    // The notifications feature answers `notifications.getMuted`; asked through the same handler map.
+    notificationsMuted: async () => (await handlers['notifications.getMuted']({ type: 'notifications.getMuted' })).muted,
+    onCredentialRejected: stream.noteCredentialRejected,
+    now: options.now,
+  });
+  // Helpdesks an admin configured: content scripts registered on granted origins (registered synchronously, like every listener).
+  const configuredHelpdesks = startConfiguredHelpdesks({ backend });
+  helpdesks = configuredHelpdesks;
+  const handlers = createBackgroundHandlers({ fetch: options.fetch, overlayActions, optionsHandlers, popupHandlers, helpdeskHandlers: configuredHelpdesks.handlers });
+  const stopHandlingMessages = handleMessages(handlers);
   const stopWaking = alarm.onWake(() => lifetime.alarmFired());
   const acceptPort = (port: OverlayPort) => overlayHub.acceptPort(port);
   (options.listenForPorts ?? listenOnRuntimeConnect)(acceptPort);
+  notificationCenter.checkNow();
 
   return {
     hub: overlayHub,
@@ -95,6 +130,8 @@ export function startBackground(options: BackgroundOptions = {}): RunningBackgro
       stopFollowingConfig();
       stopHandlingMessages();
       stopWaking();
+      notificationCenter.stop();
+      configuredHelpdesks.stop();
       backend.dispose();
       await stream.stop();
     },

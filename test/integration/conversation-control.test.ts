@@ -9,6 +9,7 @@ import { postSignedWebhook } from '../support/signed-webhook.js';
 import { startTestBackend, type TestBackend } from '../support/in-process-server.js';
 import { createTestClient, expectTrpcError, type TestClient } from '../support/trpc-client.js';
 import { storedTimeline } from './stored-timeline.js';
+import { updateSettings } from '../support/settings.js';
 
 let backend: TestBackend;
 let acme: CreatedTenant;
@@ -156,7 +157,7 @@ describe('takeover', () => {
     const hhmm = (date: Date) => date.toISOString().slice(11, 16);
     const weekday = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'][now.getUTCDay()]!;
     const empty = { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] };
-    await admin.settings.update.mutate({ businessHours: { timeZone: 'UTC', weekly: { ...empty, [weekday]: [{ open: '00:00', close: hhmm(close) === '00:00' ? '24:00' : hhmm(close) }] }, closures: [] } });
+    await updateSettings(admin, { businessHours: { timeZone: 'UTC', weekly: { ...empty, [weekday]: [{ open: '00:00', close: hhmm(close) === '00:00' ? '24:00' : hhmm(close) }] }, closures: [] } });
     try {
       const id = await newConversation();
       const view = await sam.conversations.takeOver.mutate({ id });
@@ -175,7 +176,7 @@ describe('takeover', () => {
       expect(released).toMatchObject({ actor: 'system', after: { releaseSource: 'auto' } });
       expect(Date.parse(released!.at)).toBeGreaterThanOrEqual(close.getTime());
     } finally {
-      await admin.settings.update.mutate({ businessHours: { timeZone: 'America/Chicago', weekly: { ...empty, mon: [{ open: '09:00', close: '17:00' }], tue: [{ open: '09:00', close: '17:00' }], wed: [{ open: '09:00', close: '17:00' }], thu: [{ open: '09:00', close: '17:00' }], fri: [{ open: '09:00', close: '17:00' }] }, closures: [] } });
+      await updateSettings(admin, { businessHours: { timeZone: 'America/Chicago', weekly: { ...empty, mon: [{ open: '09:00', close: '17:00' }], tue: [{ open: '09:00', close: '17:00' }], wed: [{ open: '09:00', close: '17:00' }], thu: [{ open: '09:00', close: '17:00' }], fri: [{ open: '09:00', close: '17:00' }] }, closures: [] } });
     }
   }, 90_000);
 });
@@ -184,7 +185,7 @@ describe('settings', () => {
   it('lets admins change settings (on the timeline) and re-computes autoReleaseAt of active takeovers', async () => {
     const id = await newConversation();
     const before = await sam.conversations.takeOver.mutate({ id });
-    const updated = await admin.settings.update.mutate({ businessHours: { timeZone: 'Asia/Kolkata', weekly: { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] }, closures: [] }, afterHoursReleaseMinutes: 30 });
+    const updated = await updateSettings(admin, { businessHours: { timeZone: 'Asia/Kolkata', weekly: { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] }, closures: [] }, afterHoursReleaseMinutes: 30 });
     expect(updated.rescheduledTakeovers).toBeGreaterThanOrEqual(1);
     const after = await sam.conversations.get.query({ id });
     expect(after.takeover!.autoReleaseAt).toBe(new Date(Date.parse(before.takeover!.since!) + 30 * 60_000).toISOString());
@@ -194,11 +195,11 @@ describe('settings', () => {
   });
 
   it('rejects bad settings naming the field, and non-admins', async () => {
-    expect(await expectTrpcError(admin.settings.update.mutate({ replyCadence: { enabled: true, minDelaySeconds: 200, maxDelaySeconds: 100 } }))).toMatchObject({ code: 'BAD_REQUEST', field: 'replyCadence.minDelaySeconds' });
-    expect(await expectTrpcError(admin.settings.update.mutate({ replyCadence: { enabled: true, minDelaySeconds: 0, maxDelaySeconds: 4000 } }))).toMatchObject({ field: 'replyCadence.maxDelaySeconds' });
-    expect(await expectTrpcError(admin.settings.update.mutate({ businessHours: { timeZone: 'Mars/Olympus', weekly: {}, closures: [] } as never }))).toMatchObject({ field: 'businessHours.timeZone' });
-    expect(await expectTrpcError(admin.settings.update.mutate({ businessHours: { timeZone: 'UTC', weekly: { mon: [{ open: '09:00', close: '12:00' }, { open: '11:00', close: '13:00' }] }, closures: [] } as never }))).toMatchObject({ code: 'BAD_REQUEST' });
-    expect(await expectTrpcError(sam.settings.update.mutate({ autoTakeoverOnEmail: true }))).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await expectTrpcError(updateSettings(admin, { replyCadence: { enabled: true, minDelaySeconds: 200, maxDelaySeconds: 100 } }))).toMatchObject({ code: 'BAD_REQUEST', field: 'replyCadence.minDelaySeconds' });
+    expect(await expectTrpcError(updateSettings(admin, { replyCadence: { enabled: true, minDelaySeconds: 0, maxDelaySeconds: 4000 } }))).toMatchObject({ field: 'replyCadence.maxDelaySeconds' });
+    expect(await expectTrpcError(updateSettings(admin, { businessHours: { timeZone: 'Mars/Olympus', weekly: {}, closures: [] } as never }))).toMatchObject({ field: 'businessHours.timeZone' });
+    expect(await expectTrpcError(updateSettings(admin, { businessHours: { timeZone: 'UTC', weekly: { mon: [{ open: '09:00', close: '12:00' }, { open: '11:00', close: '13:00' }] }, closures: [] } as never }))).toMatchObject({ code: 'BAD_REQUEST' });
+    expect(await expectTrpcError(updateSettings(sam, { autoTakeoverOnEmail: true }))).toMatchObject({ code: 'FORBIDDEN' });
     expect((await sam.settings.get.query()).autoTakeoverOnEmail).toBe(false);
   });
 });

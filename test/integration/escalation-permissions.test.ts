@@ -30,7 +30,7 @@ const MATRIX = {
   "tasks.complete with disposition 'connected'": [A,  A,  A,  A,  A,  A,  NF, A,  A],
   'tasks.list':                                  [A,  A,  A,  A,  A,  A,  A,  A,  A],
   'notifications.list':                          [A,  A,  A,  A,  BR, A,  A,  A,  A],
-  'rules.list':                                  [F,  F,  A,  A,  A,  F,  A,  A,  F],
+  'rules.list':                                  [A,  A,  A,  A,  A,  A,  A,  A,  A],
   'rules.save':                                  [F,  F,  A,  A,  A,  F,  A,  A,  F],
 } satisfies Record<string, Outcome[]>;
 type Procedure = keyof typeof MATRIX;

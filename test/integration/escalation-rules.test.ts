@@ -6,6 +6,7 @@ import { postSignedWebhook } from '../support/signed-webhook.js';
 import { startTestBackend, type TestBackend } from '../support/in-process-server.js';
 import { createTestClient, expectTrpcError, type TestClient } from '../support/trpc-client.js';
 import { storedTimeline } from './stored-timeline.js';
+import { updateSettings } from '../support/settings.js';
 
 type Reason = 'handled' | 'false_positive' | 'spam' | 'duplicate' | 'other';
 type Disposition = 'connected' | 'voicemail_left' | 'no_answer' | 'wrong_number';
@@ -44,7 +45,7 @@ beforeAll(async () => {
   };
   dana = await agent('Dana', true);
   pat = await agent('Pat', false);
-  await admin.settings.update.mutate({ replyCadence: { enabled: false, minDelaySeconds: 0, maxDelaySeconds: 0 } });
+  await updateSettings(admin, { replyCadence: { enabled: false, minDelaySeconds: 0, maxDelaySeconds: 0 } });
   zone = (await admin.settings.get.query()).businessHours.timeZone;
   await admin.rules.save.mutate({
     rules: [
@@ -305,7 +306,7 @@ describe('inside a cooldown window (SPEC §5.8–§5.9)', () => {
   });
 
   it('a guardrail violation escalates through the cooldown and sends no AI reply', async () => {
-    await admin.settings.update.mutate({ guardrails: { blockedPatterns: ['order number'] } });
+    await updateSettings(admin, { guardrails: { blockedPatterns: ['order number'] } });
     try {
       const { lead } = await leadInCooldown();
       await say(lead, 'Hello, this is about my order');
@@ -318,7 +319,7 @@ describe('inside a cooldown window (SPEC §5.8–§5.9)', () => {
       expect(view.escalation?.trigger).toBe('guardrail');
       expect((await aiMessages(lead.conversationId)).filter((message) => /order number/i.test(message.body))).toEqual([]);
     } finally {
-      await admin.settings.update.mutate({ guardrails: { blockedPatterns: [] } });
+      await updateSettings(admin, { guardrails: { blockedPatterns: [] } });
     }
   }, 90_000);
 });

@@ -12,6 +12,7 @@ import { draftJobDone } from '../support/draft-job.js';
 import { postSignedWebhook } from '../support/signed-webhook.js';
 import { createTestClient, expectTrpcError, type TestClient } from '../support/trpc-client.js';
 import { storedTimeline } from './stored-timeline.js';
+import { updateSettings } from '../support/settings.js';
 
 let backend: TestBackend;
 let acme: CreatedTenant;
@@ -53,7 +54,7 @@ beforeAll(async () => {
   dana = await makeAgent(admin, acme, 'Dana Smith', { onTeam: true });
   pat = await makeAgent(admin, acme, 'Pat Jones');
   ada = await makeAgent(admin, acme, 'Ada Admin', { role: 'admin' });
-  await admin.settings.update.mutate({ replyCadence: { enabled: false, minDelaySeconds: 0, maxDelaySeconds: 0 } });
+  await updateSettings(admin, { replyCadence: { enabled: false, minDelaySeconds: 0, maxDelaySeconds: 0 } });
   zone = (await admin.settings.get.query()).businessHours.timeZone;
 }, 60_000);
 
@@ -145,11 +146,11 @@ describe('the conversation view', () => {
     expect(view).toMatchObject({ id: conversationId, cooldown: null, escalation: null, viewer: { agentId: dana.id, name: 'Dana Smith', canResolve: false }, releaseWarningMinutes: 15 });
     expect(view.resolveReasons).toEqual(REASONS);
     expect((await admin.conversations.get.query({ id: conversationId })).viewer).toEqual({ agentId: null, name: expect.any(String), canResolve: false });
-    await admin.settings.update.mutate({ releaseWarningMinutes: 20 });
+    await updateSettings(admin, { releaseWarningMinutes: 20 });
     try {
       expect((await pat.client.conversations.get.query({ id: conversationId })).releaseWarningMinutes).toBe(20);
     } finally {
-      await admin.settings.update.mutate({ releaseWarningMinutes: 15 });
+      await updateSettings(admin, { releaseWarningMinutes: 15 });
     }
   });
 
@@ -278,7 +279,7 @@ describe('HIPAA mode in the view and the timeline', () => {
     const outsider = await makeAgent(hipAdmin, hip, 'Otto Other');
     const team = await hipAdmin.teams.create.mutate({ name: 'Zebra Oncology Desk' });
     await hipAdmin.teams.addMember.mutate({ teamId: team.id, agentId: nurse.id });
-    await hipAdmin.settings.update.mutate({ hipaaMode: true, replyCadence: { enabled: false, minDelaySeconds: 0, maxDelaySeconds: 0 } });
+    await updateSettings(hipAdmin, { hipaaMode: true, replyCadence: { enabled: false, minDelaySeconds: 0, maxDelaySeconds: 0 } });
     const { conversationId } = await customerWrites(hip);
     const leadId = (await hipAdmin.conversations.get.query({ id: conversationId })).lead!.id;
     for (const reason of ['First look', 'Second look']) {

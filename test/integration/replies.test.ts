@@ -14,6 +14,7 @@ import type { Connector } from '../../backend/src/connectors/connector.js';
 import type { Principal } from '../../backend/src/auth/principal.js';
 import { createTestClient, expectTrpcError, type TestClient } from '../support/trpc-client.js';
 import { storedTimeline } from './stored-timeline.js';
+import { updateSettings } from '../support/settings.js';
 
 let backend: TestBackend;
 let acme: CreatedTenant;
@@ -32,7 +33,7 @@ beforeAll(async () => {
 
 afterAll(() => backend?.stop());
 
-const setCadence = (enabled: boolean, minDelaySeconds = 30, maxDelaySeconds = 120) => admin.settings.update.mutate({ replyCadence: { enabled, minDelaySeconds, maxDelaySeconds } });
+const setCadence = (enabled: boolean, minDelaySeconds = 30, maxDelaySeconds = 120) => updateSettings(admin, { replyCadence: { enabled, minDelaySeconds, maxDelaySeconds } });
 
 async function customerWrites(thread: string, body = 'What are your opening hours?', channel: 'sms' | 'email' = 'sms') {
   const response = await postSignedWebhook(backend.server.url, '/webhooks/inbound', acme.webhookSecret, {
@@ -182,12 +183,12 @@ describe('takeover and the safety rail', () => {
     const emailResult = await sam.messages.sendManual.mutate({ conversationId: emailThread.conversationId, channel: 'email', body: 'Hello from Sam' });
     expect(emailResult).toMatchObject({ status: 'accepted', autoTakeover: false });
     expect((await sam.conversations.get.query({ id: emailThread.conversationId })).takeover).toBeNull();
-    await admin.settings.update.mutate({ autoTakeoverOnEmail: true });
+    await updateSettings(admin, { autoTakeoverOnEmail: true });
     try {
       expect(await sam.messages.sendManual.mutate({ conversationId: emailThread.conversationId, channel: 'email', body: 'And again' })).toMatchObject({ autoTakeover: true });
       expect((await sam.conversations.get.query({ id: emailThread.conversationId })).takeover).toMatchObject({ source: 'auto_email' });
     } finally {
-      await admin.settings.update.mutate({ autoTakeoverOnEmail: false });
+      await updateSettings(admin, { autoTakeoverOnEmail: false });
     }
   });
 
@@ -298,8 +299,8 @@ describe('AI drafting through an OpenAI-compatible endpoint', () => {
     const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/v1`;
     try {
       await setCadence(false);
-      expect(await expectTrpcError(admin.settings.update.mutate({ ai: { provider: 'openai_compatible' } }))).toMatchObject({ code: 'BAD_REQUEST', field: 'ai.url' });
-      const saved = await admin.settings.update.mutate({ ai: { provider: 'openai_compatible', url, model: 'tiny-model', apiKey: 'sk-test-secret' } });
+      expect(await expectTrpcError(updateSettings(admin, { ai: { provider: 'openai_compatible' } }))).toMatchObject({ code: 'BAD_REQUEST', field: 'ai.url' });
+      const saved = await updateSettings(admin, { ai: { provider: 'openai_compatible', url, model: 'tiny-model', apiKey: 'sk-test-secret' } });
       expect(saved.ai).toEqual({ provider: 'openai_compatible', url, model: 'tiny-model', hasApiKey: true });
       expect(JSON.stringify(await sam.settings.get.query())).not.toContain('sk-test-secret');
       const { conversationId } = await customerWrites(`t-${randomUUID()}`, 'Can you help?');
@@ -312,7 +313,7 @@ describe('AI drafting through an OpenAI-compatible endpoint', () => {
       const leaked = await backend.server.db.query("SELECT COUNT(*) AS n FROM events WHERE `after` LIKE '%sk-test-secret%' OR `before` LIKE '%sk-test-secret%'");
       expect(Number(leaked[0].n)).toBe(0);
     } finally {
-      await admin.settings.update.mutate({ ai: { provider: 'built_in', apiKey: null } });
+      await updateSettings(admin, { ai: { provider: 'built_in', apiKey: null } });
       server.close();
     }
   });

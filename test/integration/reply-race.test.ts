@@ -33,7 +33,8 @@ beforeAll(async () => {
   const second = await services.agents.create(adminPrincipal, { email: 'b@acme.test', name: 'B', role: 'agent' });
   agentA = adminPrincipal;
   agentB = { ...adminPrincipal, agentId: second.id, role: 'agent', displayName: 'B', actor: `agent:${second.id}` };
-  await services.settings.update(adminPrincipal, { replyCadence: { enabled: true, minDelaySeconds: 600, maxDelaySeconds: 600 } });
+  const { version } = await services.settings.get(adminPrincipal);
+  await services.settings.update(adminPrincipal, { expectedVersion: version, replyCadence: { enabled: true, minDelaySeconds: 600, maxDelaySeconds: 600 } });
 });
 
 afterAll(() => backend?.stop());

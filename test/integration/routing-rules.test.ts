@@ -8,6 +8,7 @@ import { draftJobDone } from '../support/draft-job.js';
 import { postSignedWebhook } from '../support/signed-webhook.js';
 import { createTestClient, type TestClient } from '../support/trpc-client.js';
 import { storedTimeline } from './stored-timeline.js';
+import { updateSettings } from '../support/settings.js';
 
 let backend: TestBackend;
 let acme: CreatedTenant;
@@ -22,7 +23,7 @@ beforeAll(async () => {
   const created = await admin.agents.create.mutate({ email: 'dana@acme.test', name: 'Dana' });
   danaId = created.id;
   dana = createTestClient(backend.server.url, (await admin.apiKeys.create.mutate({ name: 'dana', role: 'agent', agentId: danaId })).key);
-  await admin.settings.update.mutate({ replyCadence: { enabled: false, minDelaySeconds: 0, maxDelaySeconds: 0 } });
+  await updateSettings(admin, { replyCadence: { enabled: false, minDelaySeconds: 0, maxDelaySeconds: 0 } });
 });
 
 afterAll(() => backend?.stop());

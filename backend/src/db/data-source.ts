@@ -10,6 +10,7 @@ import { InitialSchema1764115200000 } from './migrations/1764115200000-InitialSc
 import { Jobs1764201600000 } from './migrations/1764201600000-Jobs.js';
 import { HumanControl1764288000000 } from './migrations/1764288000000-HumanControl.js';
 import { Escalations1764374400000 } from './migrations/1764374400000-Escalations.js';
+import { HelpdeskLocation1764460800000 } from './migrations/1764460800000-HelpdeskLocation.js';
 
 export const ENTITIES = [
   TenantEntity,
@@ -32,7 +33,7 @@ export const ENTITIES = [
 ];
 
 /** Migrations in order; listed explicitly so tsx, vitest and a bundler all find them. */
-export const MIGRATIONS = [InitialSchema1764115200000, Jobs1764201600000, HumanControl1764288000000, Escalations1764374400000];
+export const MIGRATIONS = [InitialSchema1764115200000, Jobs1764201600000, HumanControl1764288000000, Escalations1764374400000, HelpdeskLocation1764460800000];
 
 export type DatabaseDialect = 'mysql' | 'sqlite';
 

@@ -17,6 +17,7 @@ const OPENED = { escalationId: 'e1', team: { id: 't1', name: 'Billing' }, cycle:
 describe('describeEvent', () => {
   it.each<[string, TimelineEventInput, string]>([
     ['conversation.created', event('conversation.created', {}, 'customer'), 'Conversation started'],
+    ['conversation.helpdesk_url_recorded', event('conversation.helpdesk_url_recorded', { helpdeskUrl: 'https://desk.example.com/t/1' }, 'agent:a-dana'), 'Opened in the helpdesk for the first time'],
     ['takeover.started (banner)', event('takeover.started', { source: 'manual' }, 'agent:a-dana'), 'Took over'],
     ['takeover.started (popup)', event('takeover.started', { source: 'popup' }), 'Took over'],
     ['takeover.started (SMS)', event('takeover.started', { source: 'auto_sms' }), 'Took over by sending an SMS'],

@@ -153,6 +153,8 @@ function eventSentence(event: TimelineEventInput, wording: TimelineWording): str
   switch (event.type) {
     case 'conversation.created':
       return 'Conversation started';
+    case 'conversation.helpdesk_url_recorded':
+      return 'Opened in the helpdesk for the first time';
     case 'message.received':
       return 'Customer wrote';
     case 'message.sent':

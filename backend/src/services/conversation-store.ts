@@ -78,6 +78,6 @@ export async function findOrCreateConversation(
     updatedAt: now,
   };
   await manager.getRepository(ConversationEntity).insert(conversation);
-  await manager.getRepository(ConversationRefEntity).insert({ id: randomUUID(), tenantId: input.tenantId, conversationId: conversation.id, connector: input.connector, externalId: input.externalId, createdAt: now });
+  await manager.getRepository(ConversationRefEntity).insert({ id: randomUUID(), tenantId: input.tenantId, conversationId: conversation.id, connector: input.connector, externalId: input.externalId, helpdeskUrl: null, createdAt: now });
   return { conversation, created: true };
 }

@@ -10,6 +10,7 @@ import { AgentEntity } from '../db/entities/tenancy.entities.js';
 import { formatResumeWarning, isInWarningPeriod } from '../domain/business-hours.js';
 import { cooldownNotice, mayResolve, RESOLVE_REASON_LABELS, RESOLVE_REASON_RULES, RESOLVE_REASONS } from '../domain/escalation.js';
 import { findOpenEscalation, isTeamMember, loadEscalationView, resolverOf } from './escalation-store.js';
+import { findFirstRef } from './helpdesk-location.js';
 
 /** The resolve form's reasons, in the table's order, with which need a note (SPEC §5.6). */
 const RESOLVE_REASON_OPTIONS: ResolveReasonOption[] = RESOLVE_REASONS.map((reason) => ({
@@ -30,11 +31,11 @@ async function viewerMayResolve(manager: EntityManager, viewer: Principal, escal
 }
 
 /**
- * The view of `conversation` for `viewer`. Cheap on the hot path: no query beyond today's when the
- * lead has no open escalation. `knownHolder`: the caller when they hold it (saves a query on takeover).
+ * The view of `conversation` for `viewer`. Cheap on the hot path: its reads run side by side, and
+ * the escalation's team and the viewer's membership are read only when the lead has an open escalation. `knownHolder`: the caller when they hold it (saves a query on takeover).
  */
 export async function conversationView(manager: EntityManager, conversation: ConversationRow, settings: TenantSettings, now: Date, viewer: Principal, knownHolder?: { id: string; name: string }): Promise<ConversationViewDto> {
-  const [lead, holder, openReplies, open] = await Promise.all([
+  const [lead, holder, openReplies, open, ref] = await Promise.all([
     manager.getRepository(LeadEntity).findOneBy({ id: conversation.leadId, tenantId: conversation.tenantId }),
     !conversation.heldByAgentId ? null : knownHolder?.id === conversation.heldByAgentId ? knownHolder : manager.getRepository(AgentEntity).findOneBy({ id: conversation.heldByAgentId, tenantId: conversation.tenantId }),
     // Pending and failed replies in one read (few per conversation).
@@ -43,6 +44,8 @@ export async function conversationView(manager: EntityManager, conversation: Con
     findOpenEscalation(manager, conversation.tenantId, conversation.leadId).then((row) =>
       row ? Promise.all([loadEscalationView(manager, row, settings.hipaaMode), viewerMayResolve(manager, viewer, row)]) : null,
     ),
+    // Where the thread lives in the helpdesk (issue 10): the popup and notifications link to it.
+    findFirstRef(manager, conversation.tenantId, conversation.id),
   ]);
   const [escalation, canResolve] = open ?? [null, false];
   const pendingReply = openReplies.filter((reply) => reply.status === 'pending').sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())[0] ?? null;
@@ -55,7 +58,7 @@ export async function conversationView(manager: EntityManager, conversation: Con
     id: conversation.id,
     subject: conversation.subject,
     lead: lead ? { id: lead.id, name: lead.name, phone: lead.phone, email: lead.email } : null,
-    helpdeskUrl: null, // issue 10: the backend work reads conversation_refs.helpdesk_url here
+    helpdeskUrl: ref?.helpdeskUrl ?? null,
     takeover: takenOver
       ? {
           holder: holder ? { agentId: holder.id, name: holder.name } : null,

@@ -1,13 +1,18 @@
 // Conversation control (SPEC §2): take over, release (manual, by job), and reading conversations.
 import type { Principal } from '../auth/principal.js';
+import type { ConversationListPage } from '../../../shared/conversation-list.js';
 import type { TimelinePageDto } from '../../../shared/conversation-view.js';
-import { ConversationEntity, type ConversationRow } from '../db/entities/conversation.entities.js';
+import { IsNull } from 'typeorm';
+import { ConversationRefEntity, type ConversationRow } from '../db/entities/conversation.entities.js';
 import { AgentEntity } from '../db/entities/tenancy.entities.js';
 import { autoReleaseAt } from '../domain/business-hours.js';
 import { DomainError } from '../domain/errors.js';
 import { decideRelease, decideRuleHold, decideTakeOver, holderChangedError, holderDiffers, type AgentTakeoverSource } from '../domain/takeover.js';
 import type { AutoReleasePayload } from '../jobs/definitions/job-names.js';
 import type { JobEngine } from '../jobs/job-engine.js';
+import { readConversationList, type ConversationListQuery } from './conversation-list.js';
+import { findFirstRef } from './helpdesk-location.js';
+import { findOneForUpdate } from './row-lock.js';
 import { findByExternalRef, findConversationOrFail, lockConversation } from './conversation-store.js';
 import { conversationView, type ConversationView } from './conversation-view.js';
 import { applyTakeoverDecision, takeoverStateOf } from './takeover-effects.js';
@@ -71,12 +76,39 @@ export function createConversationsService(infra: Infrastructure, jobs: JobEngin
       return view(principal, conversation.id);
     },
 
-    async list(principal: Principal, filter: { takenOver?: boolean; heldByMe?: boolean; limit: number }) {
-      const builder = infra.db.getRepository(ConversationEntity).createQueryBuilder('c').where('c.tenant_id = :tenantId', { tenantId: principal.tenantId });
-      if (filter.takenOver !== undefined) builder.andWhere(filter.takenOver ? 'c.takeover_source IS NOT NULL' : 'c.takeover_source IS NULL');
-      if (filter.heldByMe) builder.andWhere('c.held_by_agent_id = :agentId', { agentId: principal.agentId ?? '' });
-      const rows = await builder.orderBy('c.updated_at', 'DESC').limit(filter.limit).getMany();
-      return rows.map((row) => ({ id: row.id, leadId: row.leadId, subject: row.subject, heldByAgentId: row.heldByAgentId, takeoverSource: row.takeoverSource, autoReleaseAt: row.autoReleaseAt?.toISOString() ?? null, updatedAt: row.updatedAt.toISOString() }));
+    /** conversations.list (issue 10): a page of the tenant's conversations, newest activity first. */
+    async list(principal: Principal, query: ConversationListQuery): Promise<ConversationListPage> {
+      const manager = infra.db.manager;
+      const settings = await readTenantSettings(manager, principal.tenantId);
+      return readConversationList(manager, principal, query, settings.hipaaMode, infra.clock.now());
+    },
+
+    /**
+     * Records the helpdesk thread page an extension shows the conversation on (issue 10): the first
+     * showing wins; later calls change nothing and answer the recorded URL with `recorded: false`.
+     */
+    async rememberHelpdeskUrl(principal: Principal, input: { id: string; url: string }): Promise<{ recorded: boolean; helpdeskUrl: string | null }> {
+      return withTransaction(infra, principal.tenantId, async (uow) => {
+        const conversation = await findConversationOrFail(uow.manager, principal.tenantId, input.id);
+        const ref = await findFirstRef(uow.manager, principal.tenantId, conversation.id);
+        if (!ref) throw new DomainError('PRECONDITION_FAILED', 'This conversation has no helpdesk reference to keep the page on', 'id');
+        if (ref.helpdeskUrl) return { recorded: false, helpdeskUrl: ref.helpdeskUrl };
+        // Conditional on none being recorded: of two first showings at once, one wins.
+        const updated = await uow.manager.getRepository(ConversationRefEntity).update({ id: ref.id, tenantId: principal.tenantId, helpdeskUrl: IsNull() }, { helpdeskUrl: input.url });
+        if (!updated.affected) {
+          const winner = await findOneForUpdate(uow.manager, ConversationRefEntity, { id: ref.id, tenantId: principal.tenantId });
+          return { recorded: false, helpdeskUrl: winner?.helpdeskUrl ?? null };
+        }
+        await uow.record({
+          type: 'conversation.helpdesk_url_recorded',
+          actor: principal.actor,
+          conversationId: conversation.id,
+          leadId: conversation.leadId,
+          before: { helpdeskUrl: null },
+          after: { helpdeskUrl: input.url, connector: ref.connector, externalId: ref.externalId },
+        });
+        return { recorded: true, helpdeskUrl: input.url };
+      });
     },
 
     /** The conversation's timeline: its events and messages, newest first, a page at a time (SPEC §6, issue 9). */

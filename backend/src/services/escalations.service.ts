@@ -2,6 +2,7 @@
 // re-escalated activity, resolve with a reason, automatic resolution, the coalesced notifications.
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/principal.js';
+import type { OpenEscalationItem } from '../../../shared/conversation-list.js';
 import type { TenantSettings } from '../../../shared/settings.js';
 import { LeadEntity, type LeadRow } from '../db/entities/conversation.entities.js';
 import { EscalationEntity, type EscalationRow } from '../db/entities/escalation.entities.js';
@@ -36,6 +37,7 @@ import {
   type EscalationView,
 } from './escalation-store.js';
 import { lockConversation } from './conversation-store.js';
+import { readOpenEscalations, redactForHipaa, type OpenEscalationQuery } from './open-escalation-list.js';
 import { readTenantSettings } from './tenant-settings.js';
 import { withTransaction, type Infrastructure, type UnitOfWork } from './unit-of-work.js';
 
@@ -233,11 +235,11 @@ export function createEscalationsService(infra: Infrastructure, jobs: JobEngine,
       return Promise.all(rows.map((row) => loadEscalationView(infra.db.manager, row, settings.hipaaMode)));
     },
 
-    /** The tenant's open escalations, oldest first (what needs attention longest). */
-    async listOpen(principal: Principal, limit: number): Promise<EscalationView[]> {
-      const rows = await infra.db.getRepository(EscalationEntity).find({ where: { tenantId: principal.tenantId, status: 'open' }, order: { openedAt: 'ASC' }, take: limit });
-      const settings = await readTenantSettings(infra.db.manager, principal.tenantId);
-      return Promise.all(rows.map((row) => loadEscalationView(infra.db.manager, row, settings.hipaaMode)));
+    /** escalations.listOpen (issue 10): open escalations newest first, one query (the settings read alongside for HIPAA mode). */
+    async listOpen(principal: Principal, query: OpenEscalationQuery): Promise<OpenEscalationItem[]> {
+      const manager = infra.db.manager;
+      const [settings, items] = await Promise.all([readTenantSettings(manager, principal.tenantId), readOpenEscalations(manager, principal, query)]);
+      return settings.hipaaMode ? items.map(redactForHipaa) : items;
     },
   };
 }

@@ -1,4 +1,4 @@
-// Routing rules (SPEC §5.3), admin-managed: the ordered list is read and replaced whole, validated
+// Routing rules (SPEC §5.3): any agent reads them, admins replace the ordered list whole, validated
 // on save (the shape by zod in shared/routing-rules.ts; here, that every team is the tenant's).
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';

@@ -1,15 +1,18 @@
-// settings.get / settings.update (admin): validated, versioned, on the timeline; changing business
+// settings.get / settings.update (admin): validated, versioned (an update names the version it
+// edits, so two admins never overwrite each other silently), on the timeline; changing business
 // hours or the zone re-computes autoReleaseAt of every active takeover (SPEC §2.4).
 import { IsNull, Not } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
-import { ZTenantSettings, publicSettings, type PublicTenantSettings, type SettingsUpdate, type TenantSettings } from '../../../shared/settings.js';
+import { ZTenantSettings, publicSettings, type SettingsUpdateInput, type TenantSettings, type VersionedPublicSettings } from '../../../shared/settings.js';
+import { isAdmin } from '../auth/principal.js';
+import { isUniqueViolation } from '../db/errors.js';
 import { ConversationEntity } from '../db/entities/conversation.entities.js';
 import { SettingsEntity } from '../db/entities/tenancy.entities.js';
 import { autoReleaseAt } from '../domain/business-hours.js';
 import { DomainError } from '../domain/errors.js';
 import { AUTO_RELEASE_JOB, refs } from '../jobs/definitions/job-names.js';
 import type { JobEngine } from '../jobs/job-engine.js';
-import { readTenantSettings } from './tenant-settings.js';
+import { readVersionedSettings } from './tenant-settings.js';
 import { findTeamOrFail } from './escalation-store.js';
 import { withTransaction, type Infrastructure, type UnitOfWork } from './unit-of-work.js';
 
@@ -52,38 +55,75 @@ export function createSettingsService(infra: Infrastructure, jobs: JobEngine) {
     return changed;
   }
 
-  return {
-    get: async (principal: Principal) => publicSettings(await readTenantSettings(infra.db.manager, principal.tenantId)),
+  /** Writes the new document only if the stored version is still `expectedVersion` (race-free: a conditional update, or an insert a concurrent insert makes fail). */
+  async function writeIfUnchanged(uow: UnitOfWork, tenantId: string, expectedVersion: number, values: TenantSettings): Promise<number> {
+    const repository = uow.manager.getRepository(SettingsEntity);
+    const version = expectedVersion + 1;
+    if (expectedVersion === 0) {
+      try {
+        await repository.insert({ tenantId, values: values as never, version, updatedAt: uow.now });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw settingsChangedMeanwhile();
+        throw error;
+      }
+      return version;
+    }
+    const updated = await repository.update({ tenantId, version: expectedVersion }, { values: values as never, version, updatedAt: uow.now });
+    if (!updated.affected) throw settingsChangedMeanwhile();
+    return version;
+  }
 
-    async update(principal: Principal, patch: SettingsUpdate): Promise<PublicTenantSettings & { rescheduledTakeovers: number }> {
+  return {
+    /** Any agent: the public settings (no AI key), their version, and whether the caller may change them. */
+    async get(principal: Principal): Promise<VersionedPublicSettings> {
+      const { settings, version } = await readVersionedSettings(infra.db.manager, principal.tenantId);
+      return { ...publicSettings(settings), version, canEdit: isAdmin(principal) };
+    },
+
+    /**
+     * Applies `patch` when the stored version is still `expectedVersion` (else CONFLICT, nothing
+     * changed). Answers the settings as saved with their new version (unchanged when the patch changed nothing).
+     */
+    async update(principal: Principal, input: SettingsUpdateInput): Promise<VersionedPublicSettings & { rescheduledTakeovers: number }> {
+      const { expectedVersion, ...patch } = input;
       return withTransaction(infra, principal.tenantId, async (uow) => {
-        const before = await readTenantSettings(uow.manager, principal.tenantId);
+        const { settings: before, version } = await readVersionedSettings(uow.manager, principal.tenantId);
+        if (version !== expectedVersion) throw settingsChangedMeanwhile();
         const { ai: aiPatch, ...rest } = patch;
         const ai = aiPatch ? { ...before.ai, ...Object.fromEntries(Object.entries(aiPatch).filter(([, value]) => value !== undefined)) } : before.ai;
         const parsed = ZTenantSettings.safeParse({ ...before, ...Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)), ai });
         if (!parsed.success) {
           const issue = parsed.error.issues[0]!;
-          throw new DomainError('BAD_REQUEST', issue.message, issue.path.join('.'));
+          const field = issue.path.join('.');
+          throw new DomainError('BAD_REQUEST', messageNamingField(field, issue.message), field || undefined);
         }
         const after = parsed.data;
         if (patch.escalationTeamId) await findTeamOrFail(uow.manager, principal.tenantId, patch.escalationTeamId, 'escalationTeamId');
         const changedKeys = (Object.keys(after) as (keyof TenantSettings)[]).filter((key) => !sameJson(before[key], after[key]));
-        if (changedKeys.length === 0) return { ...publicSettings(after), rescheduledTakeovers: 0 };
-        const repository = uow.manager.getRepository(SettingsEntity);
-        const row = await repository.findOneBy({ tenantId: principal.tenantId });
-        if (row) await repository.update({ tenantId: principal.tenantId }, { values: after as never, version: row.version + 1, updatedAt: uow.now });
-        else await repository.insert({ tenantId: principal.tenantId, values: after as never, version: 1, updatedAt: uow.now });
+        const canEdit = isAdmin(principal);
+        if (changedKeys.length === 0) return { ...publicSettings(after), version, canEdit, rescheduledTakeovers: 0 };
+        const newVersion = await writeIfUnchanged(uow, principal.tenantId, expectedVersion, after);
         await uow.record({
           type: 'settings.changed',
           actor: principal.actor,
           // The AI key never reaches the timeline.
-          before: Object.fromEntries(changedKeys.map((key) => [key, publicSettings(before)[key]])),
-          after: Object.fromEntries(changedKeys.map((key) => [key, publicSettings(after)[key]])),
+          before: { ...Object.fromEntries(changedKeys.map((key) => [key, publicSettings(before)[key]])), version },
+          after: { ...Object.fromEntries(changedKeys.map((key) => [key, publicSettings(after)[key]])), version: newVersion },
         });
         const affectsRelease = changedKeys.includes('businessHours') || changedKeys.includes('afterHoursReleaseMinutes');
         const rescheduledTakeovers = affectsRelease ? await recomputeAutoReleases(uow, principal.tenantId, after) : 0;
-        return { ...publicSettings(after), rescheduledTakeovers };
+        return { ...publicSettings(after), version: newVersion, canEdit, rescheduledTakeovers };
       });
     },
   };
+}
+
+/** The CONFLICT an admin sees when someone else saved first (the form offers to reload). */
+const settingsChangedMeanwhile = () =>
+  new DomainError('CONFLICT', 'Another admin changed these settings since you opened them; reload to see their changes', 'expectedVersion');
+
+/** `ai.url: must be…`, unless the message already starts with the field's own name (`url is required…`). */
+function messageNamingField(field: string, message: string): string {
+  const name = field.split('.').pop() ?? '';
+  return !field || message.startsWith(name) ? message : `${field}: ${message}`;
 }

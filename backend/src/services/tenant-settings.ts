@@ -1,10 +1,25 @@
 // Reads a tenant's settings document with defaults applied (shape: shared/settings.ts).
 import type { EntityManager } from 'typeorm';
 import { ZTenantSettings, type TenantSettings } from '../../../shared/settings.js';
-import { SettingsEntity } from '../db/entities/tenancy.entities.js';
+import { SettingsEntity, type SettingsRow } from '../db/entities/tenancy.entities.js';
+
+/** The tenant's settings and the stored row's version (0: no row yet, defaults apply). */
+export interface VersionedSettings {
+  settings: TenantSettings;
+  version: number;
+}
 
 export async function readTenantSettings(manager: EntityManager, tenantId: string): Promise<TenantSettings> {
+  return (await readVersionedSettings(manager, tenantId)).settings;
+}
+
+/** The settings with the version an update must name (settings.update's optimistic check). */
+export async function readVersionedSettings(manager: EntityManager, tenantId: string): Promise<VersionedSettings> {
   const row = await manager.getRepository(SettingsEntity).findOneBy({ tenantId });
+  return { settings: settingsOfRow(row), version: row?.version ?? 0 };
+}
+
+function settingsOfRow(row: SettingsRow | null): TenantSettings {
   if (!row) return structuredClone(DEFAULTS);
   // Parsing is a measurable share of a request: parsed once per distinct stored document.
   const key = JSON.stringify(row.values ?? {});

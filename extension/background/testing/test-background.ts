@@ -44,6 +44,9 @@ export async function startTestBackground(options: StartTestBackgroundOptions = 
   const fake = createFakeBackend();
   const views = new Map<string, ConversationView>();
   fake.answer('events.latestId', () => '100');
+  // The notification center checks at start (notifications.ts): nothing unread, nothing open, unless a test answers otherwise.
+  fake.answer('notifications.list', () => []);
+  fake.answer('escalations.listOpen', () => []);
   fake.answer('conversations.byExternalRef', ({ externalId }: ConversationRef) => {
     const view = views.get(externalId);
     if (!view) throw serverError('NOT_FOUND', 'No conversation for this ticket yet', { field: 'externalId' });

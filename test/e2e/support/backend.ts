@@ -89,8 +89,10 @@ export async function startE2eBackend(label: string): Promise<E2eBackend> {
       sam: await agentWithKey(sam.id, 'Sam Support', sam.email, 'agent'),
       olivia: await agentWithKey(olivia.id, 'Olivia Outsider', olivia.email, 'agent'),
     };
+    // Names the version it edits, as the options page does (settings.update refuses a stale one).
     const updateSettings = async (update: SettingsUpdate) => {
-      await admin.settings.update.mutate(update);
+      const { version } = await admin.settings.get.query();
+      await admin.settings.update.mutate({ ...update, expectedVersion: version });
     };
     await updateSettings(BASELINE_SETTINGS);
     return {

@@ -17,6 +17,8 @@ export interface LaunchOptions {
   demoUrl?: string;
   /** `options-page` (default) fills the options form like a user; `skip` leaves the extension unconfigured. */
   configure?: 'options-page' | 'skip';
+  /** Loads the extension from this folder instead of the run's build (its id follows from the path). */
+  extensionDir?: string;
   /** For logs and screenshots. */
   label?: string;
 }
@@ -71,7 +73,7 @@ export async function launchBrowserWithExtension(options: LaunchOptions): Promis
     executablePath: CHROMIUM_PATH,
     headless: true,
     pipe: true,
-    enableExtensions: [extensionDir()],
+    enableExtensions: [options.extensionDir ?? extensionDir()],
     userDataDir,
     args: [...LOCAL_ONLY_CHROMIUM_ARGS],
     defaultViewport: { width: 1280, height: 900 },

@@ -100,6 +100,8 @@ export interface ConversationRefRow {
   connector: string;
   /** The conversation's id in that system (a ticket number, a phone thread id). */
   externalId: string;
+  /** The helpdesk thread page an extension first showed the conversation on (first showing wins); null: not shown yet. */
+  helpdeskUrl: string | null;
   createdAt: Date;
 }
 
@@ -112,6 +114,7 @@ export const ConversationRefEntity = new EntitySchema<ConversationRefRow>({
     conversationId: uuidColumn('conversation_id'),
     connector: textColumn('connector', 64),
     externalId: textColumn('external_id', 255),
+    helpdeskUrl: textColumn('helpdesk_url', 2048, true),
     createdAt: instantColumn('created_at'),
   },
 });

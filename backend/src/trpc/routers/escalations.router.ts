@@ -17,6 +17,10 @@ export const ZOpenEscalationInput = z.object({
   /** The conversation the agent is looking at (system notes go there); default: the lead's newest. */
   conversationId: uuid('a conversation').optional(),
 });
+const ZLimit = z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).max(200, { error: 'must be at most 200' });
+export const ZListOpenEscalationsInput = z
+  .object({ myTeams: z.boolean({ error: 'must be true or false' }).optional(), limit: ZLimit.default(50) })
+  .default({ limit: 50 });
 export const ZResolveEscalationInput = z.object({ id: uuid('an escalation'), reason: ZReason, note: ZNote.nullish() });
 
 export const escalationsRouter = router({
@@ -24,9 +28,8 @@ export const escalationsRouter = router({
   resolve: agentProcedure.input(ZResolveEscalationInput).mutation(({ ctx, input }) => ctx.services.escalations.resolve(ctx.principal, input)),
   get: agentProcedure.input(z.object({ id: uuid('an escalation') })).query(({ ctx, input }) => ctx.services.escalations.get(ctx.principal, input.id)),
   forLead: agentProcedure.input(z.object({ leadId: uuid('a lead') })).query(({ ctx, input }) => ctx.services.escalations.forLead(ctx.principal, input.leadId)),
-  listOpen: agentProcedure
-    .input(z.object({ limit: z.number().int().min(1).max(200).default(50) }).default({ limit: 50 }))
-    .query(({ ctx, input }) => ctx.services.escalations.listOpen(ctx.principal, input.limit)),
+  /** Open escalations, newest first; `myTeams`: only my teams' (an integration key has none: an empty list). */
+  listOpen: agentProcedure.input(ZListOpenEscalationsInput).query(({ ctx, input }) => ctx.services.escalations.listOpen(ctx.principal, input)),
 });
 
 export const ZCreateTaskInput = z.object({
