@@ -1,9 +1,10 @@
 // The options page's requests: test the connection, sign out, who am I, tenant settings and routing rules.
 import type { RoutingRule, RoutingRuleInput } from '../../shared/routing-rules';
 import type { SettingsUpdateInput, VersionedPublicSettings } from '../../shared/settings';
-import type { ActionResult, BackgroundHandlers } from '../messaging';
+import type { BackgroundHandlers } from '../messaging';
 import type { MeView, RulesView, SettingsView } from '../protocol/options';
-import { actionFailure, isOffline, serverErrorCode, toActionFailure, UNCONFIGURED_MESSAGE } from './action-result';
+import { actionFailure, isOffline, serverErrorCode, toActionFailure } from './action-result';
+import { callCurrentBackend } from './backend-call';
 import { BackendConfigError, forgetBackendCredential, loadBackendConfig, parseBackendConfig, redactBackendConfig, type BackendConfig } from './backend-config';
 import type { BackendConnection, CurrentBackend } from './backend-connection';
 import { createBatonClient, type BatonClient } from './baton-client';
@@ -48,22 +49,7 @@ type SettingsAnswer = VersionedPublicSettings & { rescheduledTakeovers?: number 
 export function createOptionsHandlers(deps: OptionsHandlerDeps): OptionsHandlers {
   const createClient = deps.createClient ?? ((config: BackendConfig) => createBatonClient(config));
 
-  /** Runs `call` against the saved backend; never throws. */
-  async function attempt<T>(call: (client: BatonClient) => Promise<T>): Promise<ActionResult<T>> {
-    let backend: CurrentBackend | null;
-    try {
-      backend = await deps.backend.current();
-    } catch {
-      backend = null;
-    }
-    if (!backend) return actionFailure('UNCONFIGURED', UNCONFIGURED_MESSAGE);
-    try {
-      return { ok: true, value: await call(backend.client) };
-    } catch (error) {
-      deps.onCredentialRejected?.(backend, error);
-      return toActionFailure(error);
-    }
-  }
+  const attempt = <T>(call: (client: BatonClient) => Promise<T>) => callCurrentBackend(deps, call);
 
   async function meOf(client: BatonClient): Promise<MeView> {
     return toMeView(await client.auth.me.query());

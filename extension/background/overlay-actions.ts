@@ -1,7 +1,7 @@
 // The overlay's actions (take over, release, reply, resolve, timeline, agent reply): each calls the
 // backend and answers an ActionResult, and the fresh view goes to that conversation's tabs.
 import type { ActionResult, BackgroundHandlers } from '../messaging';
-import { actionFailure, toActionFailure, UNCONFIGURED_MESSAGE } from './action-result';
+import { callCurrentBackend } from './backend-call';
 import type { BackendConnection, CurrentBackend } from './backend-connection';
 import type { BatonClient } from './baton-client';
 import type { OverlayHub } from './overlay-hub';
@@ -40,24 +40,9 @@ export interface OverlayActionDeps {
 export function createOverlayActionHandlers(deps: OverlayActionDeps): OverlayActionHandlers {
   const now = deps.now ?? (() => Date.now());
 
-  /** Runs `call` against the current backend; never throws. */
-  async function attempt<T>(call: (client: BatonClient, timing: RequestTiming) => Promise<T>): Promise<ActionResult<T>> {
-    let backend: CurrentBackend | null;
-    try {
-      backend = await deps.backend.current();
-    } catch {
-      backend = null;
-    }
-    if (!backend) return actionFailure('UNCONFIGURED', UNCONFIGURED_MESSAGE);
-    const timing: RequestTiming = { sentAt: now(), receivedAt: 0 };
-    try {
-      const value = await call(backend.client, timing);
-      return { ok: true, value };
-    } catch (error) {
-      deps.onCredentialRejected?.(backend, error);
-      return toActionFailure(error);
-    }
-  }
+  /** Runs `call` against the current backend (timed from when it is sent); never throws. */
+  const attempt = <T>(call: (client: BatonClient, timing: RequestTiming) => Promise<T>) =>
+    callCurrentBackend(deps, (client) => call(client, { sentAt: now(), receivedAt: 0 }));
 
   /** A mutation that answers no view: re-read the conversation for its tabs afterwards. */
   async function thenRefresh(conversationId: string, mutation: Promise<unknown>): Promise<null> {

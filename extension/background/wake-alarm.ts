@@ -27,25 +27,47 @@ export interface WakeAlarm {
  * await alarm.arm();
  */
 export function createWakeAlarm(alarms: AlarmsApi = browser.alarms): WakeAlarm {
+  const alarm = createPeriodicAlarm(WAKE_ALARM_NAME, WAKE_PERIOD_MINUTES, alarms);
+  return { arm: alarm.arm, disarm: alarm.disarm, onWake: alarm.onFire };
+}
+
+/** A named periodic alarm: armed once (re-creating would push its next firing back), never throws. */
+export interface PeriodicAlarm {
+  arm(): Promise<void>;
+  disarm(): Promise<void>;
+  /** Calls `listener` each time the alarm fires; returns a function that stops listening. Synchronous (MV3). */
+  onFire(listener: () => void): () => void;
+}
+
+/**
+ * Wraps `browser.alarms` for one named periodic alarm. Without an alarms API (some test setups)
+ * arming does nothing: callers keep their other triggers.
+ *
+ * @example
+ * const alarm = createPeriodicAlarm('baton-notifications', 0.5);
+ * alarm.onFire(() => check());
+ * await alarm.arm();
+ */
+export function createPeriodicAlarm(name: string, periodInMinutes: number, alarms: AlarmsApi = browser.alarms): PeriodicAlarm {
   return {
     async arm() {
       try {
-        if (await alarms.get(WAKE_ALARM_NAME)) return;
-        await alarms.create(WAKE_ALARM_NAME, { periodInMinutes: WAKE_PERIOD_MINUTES });
+        if (await alarms.get(name)) return;
+        await alarms.create(name, { periodInMinutes });
       } catch {
-        // No alarms permission or API (some test setups): the ports' pings still keep us awake.
+        // No alarms permission or API.
       }
     },
     async disarm() {
       try {
-        await alarms.clear(WAKE_ALARM_NAME);
+        await alarms.clear(name);
       } catch {
         // Nothing to clear.
       }
     },
-    onWake(listener) {
+    onFire(listener) {
       const onAlarm = (alarm: { name: string }) => {
-        if (alarm.name === WAKE_ALARM_NAME) listener();
+        if (alarm.name === name) listener();
       };
       alarms.onAlarm.addListener(onAlarm);
       return () => alarms.onAlarm.removeListener(onAlarm);

@@ -26,12 +26,15 @@ describe('the timeline drawer', () => {
       await customerWritesThroughWebhook(suite.e2e, thread.externalId, `Customer message number ${n}`);
       await waitForAiMessages(suite.e2e.admin, thread.conversationId, n);
     }
+    const page = await suite.openThread('sam', thread.externalId);
+    // The first showing records the thread's helpdesk URL (a timeline event of its own): read the pages after it.
+    await waitFor(() => suite.e2e.admin.conversations.get.query({ id: thread.conversationId }), (view) => view.helpdeskUrl !== null, 'the helpdesk URL recorded');
     const all = await timelineOf(suite.e2e.admin, thread.conversationId);
     const firstPage = (await suite.e2e.admin.conversations.timeline.query({ id: thread.conversationId })) as unknown as { entries: { text: string; at: string }[]; nextCursor: string | null };
     expect(firstPage.nextCursor).not.toBeNull();
     expect(all.length).toBeGreaterThan(firstPage.entries.length);
+    expect(firstPage.entries[0]!.text).toBe('Opened in the helpdesk for the first time');
 
-    const page = await suite.openThread('sam', thread.externalId);
     await clickInShadow(page, 'baton-header', baton('timeline-toggle', 'button'));
     await waitForShadow(page, 'baton-banners', baton('timeline'));
     const entryTexts = () => page.$$eval(`baton-banners >>> ${baton('timeline-entry')}`, (entries) => entries.map((entry) => (entry.textContent ?? '').replace(/\s+/g, ' ').trim()));
