@@ -1,7 +1,7 @@
 // The message channel itself: typed answers, errors carried back as text, registration undone.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { BackgroundError, handleMessages, sendToBackground, type BackgroundHandlers } from './messaging';
+import { BackgroundError, CONTENT_SCRIPT_REQUESTS, handleMessages, senderMayRequest, sendToBackground, type BackgroundHandlers } from './messaging';
 
 const view = { url: 'http://127.0.0.1:8787', hasCredential: false, credentialKind: null, credentialHint: null } as const;
 /** Overlay requests these tests do not exercise. */
@@ -54,3 +54,25 @@ describe('messaging', () => {
     await expect(sendToBackground({ type: 'config.get' })).rejects.toThrow();
   });
 });
+
+describe('who may ask for what', () => {
+  const extensionOrigin = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop/';
+  const optionsPage = { url: `${extensionOrigin}options.html` };
+  const helpdeskPage = { url: 'https://desk.example.com/tickets/42' };
+
+  it.each(['settings.update', 'rules.save', 'config.save', 'config.signOut', 'helpdesks.testOnTab', 'popup.state', 'connection.test'] as const)(
+    'refuses %s from a content script in a helpdesk page, answers it for Baton\'s pages',
+    (type) => {
+      expect(senderMayRequest(type, helpdeskPage, extensionOrigin)).toBe(false);
+      expect(senderMayRequest(type, { url: 'chrome-extension://another-extension-id/options.html' }, extensionOrigin)).toBe(false);
+      expect(senderMayRequest(type, optionsPage, extensionOrigin)).toBe(true);
+    },
+  );
+
+  it('lets content scripts make their overlay actions and ask which adapter serves their page', () => {
+    for (const type of CONTENT_SCRIPT_REQUESTS) expect(senderMayRequest(type, helpdeskPage, extensionOrigin)).toBe(true);
+    expect(CONTENT_SCRIPT_REQUESTS.has('conversation.takeOver')).toBe(true);
+    expect(CONTENT_SCRIPT_REQUESTS.has('settings.update')).toBe(false);
+  });
+});
+

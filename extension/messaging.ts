@@ -152,6 +152,40 @@ export async function sendToBackground<R extends BackgroundRequest>(request: R):
 }
 
 /**
+ * What content scripts (running in helpdesk pages) may ask for: their thread's overlay actions and
+ * which configured adapter serves their page. Everything else — the configuration, settings, rules,
+ * helpdesk permissions, the popup's lists — only Baton's own pages (popup, options) may ask for, so a
+ * compromised or confused content script cannot change the tenant's settings through the background.
+ */
+export const CONTENT_SCRIPT_REQUESTS: ReadonlySet<RequestType> = new Set<RequestType>([
+  'conversation.takeOver',
+  'conversation.release',
+  'reply.sendNow',
+  'reply.editAndSend',
+  'reply.cancel',
+  'escalation.resolve',
+  'conversation.timeline',
+  'message.recordAgentReply',
+  'helpdesks.adapterForPage',
+]);
+
+/** Who sent a runtime message (the part of `runtime.MessageSender` checked here). */
+export interface MessageSender {
+  /** The sending page or frame: a helpdesk page for content scripts, `chrome-extension://<id>/…` for Baton's pages. */
+  url?: string;
+}
+
+/**
+ * Whether `sender` may make a request of `type`: Baton's own pages may make any; a sender from any
+ * other URL (a content script in a helpdesk page) only {@link CONTENT_SCRIPT_REQUESTS}.
+ */
+export function senderMayRequest(type: RequestType, sender: MessageSender | undefined, extensionOrigin: string): boolean {
+  if (CONTENT_SCRIPT_REQUESTS.has(type)) return true;
+  const url = sender?.url;
+  return url === undefined || url.startsWith(extensionOrigin);
+}
+
+/**
  * Registers the background's handlers on `runtime.onMessage`; returns a function that removes them.
  * Answers through `sendResponse` and `return true` (keeps the channel open), which both Chromium and
  * the test fake browser honour; a returned Promise is not honoured everywhere.
@@ -160,8 +194,13 @@ export async function sendToBackground<R extends BackgroundRequest>(request: R):
  * handleMessages(createBackgroundHandlers());
  */
 export function handleMessages(handlers: BackgroundHandlers): () => void {
-  const listener = (message: unknown, _sender: unknown, sendResponse: (response: unknown) => void): boolean => {
+  const extensionOrigin = browser.runtime.getURL('/');
+  const listener = (message: unknown, sender: MessageSender | undefined, sendResponse: (response: unknown) => void): boolean => {
     if (!isRequestFor(handlers, message)) return false; // not ours: leave it to other listeners
+    if (!senderMayRequest(message.type, sender, extensionOrigin)) {
+      sendResponse({ ok: false, error: `Only Baton's own pages may ask for "${message.type}"` } satisfies Envelope<unknown>);
+      return false;
+    }
     const handle = handlers[message.type] as (request: BackgroundRequest) => unknown;
     Promise.resolve()
       .then(() => handle(message))

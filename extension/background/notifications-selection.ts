@@ -77,3 +77,24 @@ function pruned(ledger: NotificationLedger, limits: SelectionLimits): Notificati
   if (kept.length === entries.length) return { ...ledger, entries };
   return { ...ledger, entries: kept, watermarkMs: Math.max(ledger.watermarkMs ?? cutoff, cutoff) };
 }
+
+/**
+ * Shown notifications that no longer need attention: read elsewhere (no longer unread), or about an
+ * escalation that is no longer open (resolved). A list read only in part judges nothing: a
+ * notification beyond a full page may still be unread, an escalation beyond it still open.
+ *
+ * @example
+ * for (const id of settledNotificationIds(displayed, { items: unread, complete: true }, { ids: openIds, complete: true })) clear(id);
+ */
+export function settledNotificationIds(
+  displayed: readonly string[],
+  unread: { items: readonly BatonNotification[]; complete: boolean },
+  open: { ids: ReadonlySet<string>; complete: boolean },
+): string[] {
+  const unreadById = new Map(unread.items.map((item) => [item.id, item]));
+  return displayed.filter((id) => {
+    const item = unreadById.get(id);
+    if (!item) return unread.complete;
+    return open.complete && item.escalationId !== null && !open.ids.has(item.escalationId);
+  });
+}

@@ -84,7 +84,10 @@ describe('notification center', () => {
     unread = [];
     openEscalations = 0;
     fake.answer('notifications.list', () => unread);
-    fake.answer('escalations.listOpen', () => Array.from({ length: openEscalations }, (_, index) => ({ id: `esc-${index}` })));
+    // A consistent world: every unread notification's escalation is open (plus more up to `openEscalations`).
+    fake.answer('escalations.listOpen', () =>
+      Array.from({ length: Math.max(openEscalations, unread.length) }, (_, index) => ({ id: unread[index]?.escalationId ?? `esc-${index}` })),
+    );
     fake.answer('notifications.markRead', ({ ids }: { ids: string[] }) => ({ marked: ids.length }));
     open = vi.fn<typeof openConversation>(async () => ({ ok: true, value: { tabId: 7, reused: false } }));
     rejected = vi.fn<(backend: unknown, error: unknown) => void>();
@@ -126,6 +129,38 @@ describe('notification center', () => {
     center!.eventReceived(fakeEvent({ id: '104', type: 'escalation.resolved' }));
     await settle(300);
     expect(shown()).toEqual({});
+  });
+
+  it('takes a notification down once its escalation is resolved, or once it was read in another browser', async () => {
+    await start();
+    unread = [serverItem('n-1', 5), serverItem('n-2', 6)];
+    center!.streamConnected();
+    await settle(300);
+    expect(Object.keys(shown()).sort()).toEqual([`${NOTIFICATION_ID_PREFIX}n-1`, `${NOTIFICATION_ID_PREFIX}n-2`]);
+
+    // n-1's escalation was resolved (still unread, but no longer among the open escalations).
+    fake.answer('escalations.listOpen', () => [{ id: 'esc-n-2' }]);
+    center!.eventReceived(fakeEvent({ id: '201', type: 'escalation.resolved' }));
+    await settle(300);
+    expect(Object.keys(shown())).toEqual([`${NOTIFICATION_ID_PREFIX}n-2`]);
+
+    // n-2 was read elsewhere (the same agent clicked it in another browser).
+    unread = [];
+    center!.eventReceived(fakeEvent({ id: '202', type: 'escalation.notified' }));
+    await settle(300);
+    expect(shown()).toEqual({});
+  });
+
+  it('judges nothing settled from a list read only in part (a full page of unread)', async () => {
+    await start();
+    unread = [serverItem('n-1', 5)];
+    center!.streamConnected();
+    await settle(300);
+    // 50 newer unread ones push n-1 off the page: it may still be unread, so it stays.
+    unread = Array.from({ length: 50 }, (_, index) => serverItem(`m-${index}`, 10 + index));
+    center!.streamConnected();
+    await settle(300);
+    expect(Object.keys(shown())).toContain(`${NOTIFICATION_ID_PREFIX}n-1`);
   });
 
   it('ignores events that are not about escalations or teams', async () => {

@@ -11,7 +11,7 @@ import { loadNotificationsMuted } from './notification-preferences';
 import { createNotificationsAlarm } from './notifications-alarm';
 import { parseNotificationItems, type BatonNotification } from './notifications-feed';
 import { accountKey, loadNotificationLedger, saveNotificationLedger } from './notifications-ledger';
-import { DEFAULT_SELECTION_LIMITS, selectNotifications, type SelectionLimits } from './notifications-selection';
+import { DEFAULT_SELECTION_LIMITS, selectNotifications, settledNotificationIds, type SelectionLimits } from './notifications-selection';
 import { openConversation as openConversationInTab, type OpenConversationDeps } from './open-conversation';
 import type { AlarmsApi } from './wake-alarm';
 
@@ -39,6 +39,8 @@ export interface BasicNotificationOptions {
 export interface NotificationsApi {
   create(notificationId: string, options: BasicNotificationOptions): Promise<string>;
   clear(notificationId: string): Promise<boolean>;
+  /** The notifications on screen, by id. */
+  getAll(): Promise<Record<string, unknown>>;
   onClicked: { addListener(listener: (notificationId: string) => void): void; removeListener(listener: (notificationId: string) => void): void };
 }
 
@@ -107,22 +109,29 @@ export function createNotificationCenter(deps: NotificationCenterDeps): Notifica
     log.debug(`[baton] notifications: ${what} failed; the next check retries`, error);
   }
 
-  async function refreshBadge(current: CurrentBackend) {
+  /** Shows the count of open escalations of my teams; answers their ids (null when they could not be read). */
+  async function refreshBadge(current: CurrentBackend): Promise<{ ids: Set<string>; complete: boolean } | null> {
     try {
       const open = await current.client.escalations.listOpen.query({ myTeams: true, limit: OPEN_ESCALATIONS_LIMIT });
       await badge.showOpenEscalations(open.length);
+      return { ids: new Set(open.map((escalation) => escalation.id)), complete: open.length < OPEN_ESCALATIONS_LIMIT };
     } catch (error) {
       await failed(current, 'reading the open escalations', error);
+      return null;
     }
   }
 
-  async function showArrivals(current: CurrentBackend) {
+  /** Shows what is new; answers the unread notifications read (null when they could not be read). */
+  async function showArrivals(current: CurrentBackend): Promise<{ items: BatonNotification[]; complete: boolean } | null> {
     let unread: BatonNotification[];
+    let complete: boolean;
     try {
-      unread = parseNotificationItems(await current.client.notifications.list.query({ unreadOnly: true, limit: UNREAD_PAGE_SIZE }));
+      const items = await current.client.notifications.list.query({ unreadOnly: true, limit: UNREAD_PAGE_SIZE });
+      unread = parseNotificationItems(items);
+      complete = items.length < UNREAD_PAGE_SIZE;
     } catch (error) {
       await failed(current, 'reading the notifications', error);
-      return;
+      return null;
     }
     const account = await accountKey(current.config.url, current.config.credential);
     const [ledger, muted] = await Promise.all([loadNotificationLedger(), loadNotificationsMuted()]);
@@ -132,6 +141,15 @@ export function createNotificationCenter(deps: NotificationCenterDeps): Notifica
     if (selection.baseline && unread.length > 0) log.info(`[baton] notifications: ${unread.length} unread from before this browser signed in, not shown`);
     if (selection.quiet.length > 0) log.info(`[baton] notifications: ${selection.quiet.length} recorded without showing (${muted ? 'muted' : 'too many at once'})`);
     for (const item of selection.show) await display(NOTIFICATION_ID_PREFIX + item.id, item.title, item.body);
+    return { items: unread, complete };
+  }
+
+  /** Takes down notifications whose escalation was resolved or which were read elsewhere (another browser). */
+  async function clearSettled(unread: { items: BatonNotification[]; complete: boolean }, open: { ids: Set<string>; complete: boolean }) {
+    const displayed = Object.keys(await notifications.getAll().catch(() => ({})))
+      .filter((id) => id.startsWith(NOTIFICATION_ID_PREFIX))
+      .map((id) => id.slice(NOTIFICATION_ID_PREFIX.length));
+    for (const id of settledNotificationIds(displayed, unread, open)) await notifications.clear(NOTIFICATION_ID_PREFIX + id).catch(() => false);
   }
 
   async function display(notificationId: string, title: string, message: string) {
@@ -150,7 +168,8 @@ export function createNotificationCenter(deps: NotificationCenterDeps): Notifica
     }
     await alarm.arm();
     // Both queries in the same tick: httpBatchLink sends them as one request.
-    await Promise.all([refreshBadge(current), showArrivals(current)]);
+    const [open, unread] = await Promise.all([refreshBadge(current), showArrivals(current)]);
+    if (open && unread) await clearSettled(unread, open);
   }
 
   async function clicked(notificationId: string) {
