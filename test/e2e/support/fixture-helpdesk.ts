@@ -48,7 +48,12 @@ export async function startFixtureHelpdesk(): Promise<FixtureHelpdesk> {
     port,
     ticketUrl: (externalId) => `${origin}/tickets/${encodeURIComponent(externalId)}`,
     addTicket: (ticket) => void tickets.set(ticket.externalId, ticket),
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    // Browsers still connected (keep-alive) must not hold the test file open.
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
