@@ -87,7 +87,12 @@ export const OVERLAY_PORT_NAME = 'baton-overlay';
 /** Content script → background over the overlay port. */
 export type OverlayPortRequest =
   /** Show this thread: the background answers with `view` now and again after every change. */
-  | { type: 'watch'; ref: ConversationRef }
+  | {
+      type: 'watch';
+      ref: ConversationRef;
+      /** The page's address when the content script asked (a single-page helpdesk moves on without a new port). */
+      pageUrl?: string;
+    }
   /** The thread left the page (navigation): stop pushing it. */
   | { type: 'unwatch' }
   /** Sent every ~20 s while a banner is shown: keeps the MV3 worker (and its event stream) awake. */

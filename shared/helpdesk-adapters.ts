@@ -1,6 +1,7 @@
 // Generic helpdesk adapters (issue 10): an admin describes a helpdesk's pages in options; the backend
 // keeps the list as a tenant setting and every agent's extension overlays those pages with it.
 import { z } from 'zod';
+import { hasNestedRepetition } from './routing-rules.js';
 
 const MAX_ADAPTERS = 20;
 const MAX_SELECTOR_LENGTH = 300;
@@ -21,7 +22,10 @@ const regularExpression = (field: string) =>
     } catch (error) {
       const reason = error instanceof Error ? error.message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '') : String(error);
       ctx.addIssue({ code: 'custom', message: `${field} is not a valid regular expression: ${reason}` });
+      return;
     }
+    // Evaluated on every page an agent opens (and on sampleUrl by the backend): no catastrophic backtracking.
+    if (hasNestedRepetition(pattern)) ctx.addIssue({ code: 'custom', message: `${field} has a nested repetition (such as (a+)+) that could hang the helpdesk page; simplify it` });
   });
 
 /** A CSS selector (checked for syntax by the options page, which has a DOM; the backend checks length only). */
@@ -108,6 +112,7 @@ export const ZHelpdeskAdapters = z
 
 /** The conversation id a URL pattern's first capture group takes from `url`; null when it does not match. */
 export function conversationIdFromUrl(pattern: string, url: string): string | null {
+  if (hasNestedRepetition(pattern)) return null; // refused on save; never run one that could hang
   try {
     const match = new RegExp(pattern).exec(url);
     const id = match?.[1]?.trim();
@@ -118,6 +123,7 @@ export function conversationIdFromUrl(pattern: string, url: string): string | nu
 }
 
 function safeMatches(pattern: string, url: string): boolean {
+  if (hasNestedRepetition(pattern)) return false; // refused on save; never run one that could hang
   try {
     return new RegExp(pattern).test(url);
   } catch {

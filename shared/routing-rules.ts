@@ -226,9 +226,29 @@ export const ZRoutingRules = z
   .array(ZRoutingRule, { error: 'must be a list of rules' })
   .max(MAX_RULES, { error: `must have at most ${MAX_RULES} rules` });
 
-/** rules.save: the whole ordered list replaces the stored one. */
-export const ZRulesSaveInput = z.object({ rules: ZRoutingRules });
+/**
+ * rules.save: the whole ordered list replaces the stored one, if it is still the version the edit
+ * started from (`version` from rules.list); when another admin saved meanwhile: CONFLICT, nothing changes.
+ * @example { expectedVersion: 4, rules: [{ name: 'Refunds', condition: { keywords: ['refund'] }, actions: [{ type: 'tag', tag: 'billing' }] }] }
+ */
+export const ZRulesSaveInput = z.object({
+  rules: ZRoutingRules,
+  expectedVersion: z
+    .number({ error: 'is required: the version from rules.list (a whole number)' })
+    .int({ error: 'must be a whole number' })
+    .min(0, { error: 'must be at least 0' }),
+});
 export type RulesSaveInput = z.infer<typeof ZRulesSaveInput>;
+
+/** A stored rule as rules.list and rules.save answer it. */
+export type StoredRoutingRule = RoutingRule & { id: string; position: number; updatedAt: string };
+
+/** What rules.list and rules.save answer: the tenant's rules in evaluation order and their version (0: never saved). */
+export interface VersionedRoutingRules {
+  rules: StoredRoutingRule[];
+  /** Pass as `expectedVersion` to rules.save. */
+  version: number;
+}
 
 /** Guardrails (SPEC §5.2): an AI draft matching any blocked pattern is not sent and escalates. */
 export const ZGuardrails = z.object({

@@ -84,8 +84,11 @@ export function policyLockedUrlMessage(policyUrl: string): string {
   return `The backend URL is set by your organization's policy (${policyUrl}) and cannot be changed here`;
 }
 
-/** Parses with the policy's URL; reports a different `url` next to the field, with any credential error. */
-function parseUnderPolicy(input: BackendConfigInput, policyUrl: string): BackendConfig {
+/**
+ * Parses with the policy's URL (`url` blank or the same address); reports a different `url` next to
+ * the field ({@link policyLockedUrlMessage}), with any credential error.
+ */
+export function parseUnderPolicy(input: BackendConfigInput, policyUrl: string): BackendConfig {
   const urlError = isSameBackendUrl(input.url, policyUrl) ? {} : { url: policyLockedUrlMessage(policyUrl) };
   let config: BackendConfig;
   try {

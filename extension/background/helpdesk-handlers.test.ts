@@ -86,6 +86,27 @@ describe('helpdesk handlers', () => {
     });
   });
 
+  it('tests on the helpdesk’s own tab even when another web page was used more recently', async () => {
+    const tabs = [
+      { id: 1, url: 'https://desk.example.com/tickets/T-1001', lastAccessed: 200 },
+      { id: 4, url: 'http://127.0.0.1:8787/demo/acme', lastAccessed: 500 },
+      { id: 5, url: 'https://desk.example.com/tickets/T-1000', lastAccessed: 100 },
+    ];
+    const { handlers, probe } = setUp(tabs);
+    await handlers['helpdesks.testOnTab']({ type: 'helpdesks.testOnTab', config: DESK });
+    expect(probe.run).toHaveBeenCalledWith(1, expect.anything());
+  });
+
+  it('mostRecentWebTab prefers the given origin, falling back to the http(s) tab used last', () => {
+    const tabs = [
+      { id: 1, url: 'https://desk.example.com/tickets/1', lastAccessed: 1 },
+      { id: 2, url: 'http://127.0.0.1:8787/demo', lastAccessed: 2 },
+    ];
+    expect(mostRecentWebTab(tabs, 'https://desk.example.com')?.id).toBe(1);
+    expect(mostRecentWebTab(tabs, 'https://other.example')?.id).toBe(2);
+    expect(mostRecentWebTab(tabs)?.id).toBe(2);
+  });
+
   it('mostRecentWebTab ignores tabs without an address or id', () => {
     expect(mostRecentWebTab([{ url: 'https://a.example/' }, { id: 5, url: 'ftp://x/' }, { id: 6, url: 'http://b.example/', lastAccessed: 1 }])).toEqual({ id: 6, url: 'http://b.example/', lastAccessed: 1 });
     expect(mostRecentWebTab([])).toBeNull();

@@ -38,7 +38,8 @@ export const NO_TAB_MESSAGE =
 
 /**
  * Builds the handlers. `helpdesks.testOnTab` validates the configuration first (field errors, as
- * the server would name them), then probes the most recently used http(s) tab Baton can see.
+ * the server would name them), then probes the most recently used tab of the helpdesk's origin
+ * (else the most recently used http(s) tab) Baton can see.
  *
  * @example
  * handleMessages({ ...createHelpdeskHandlers({ registrations }), … });
@@ -71,7 +72,7 @@ export function createHelpdeskHandlers(deps: HelpdeskHandlerDeps): HelpdeskHandl
         const [field] = Object.keys(fieldErrors);
         return { ok: false, code: 'BAD_REQUEST', message: 'Fix the highlighted fields first', field: field ?? null, fieldErrors };
       }
-      const tab = mostRecentWebTab(await probe.tabs().catch(() => []));
+      const tab = mostRecentWebTab(await probe.tabs().catch(() => []), parsed.data.origin);
       if (!tab) return actionFailure('NOT_FOUND', NO_TAB_MESSAGE);
       const { urlPattern, conversationId, selectors } = parsed.data;
       let result: ProbeResult | null;
@@ -88,11 +89,23 @@ export function createHelpdeskHandlers(deps: HelpdeskHandlerDeps): HelpdeskHandl
   };
 }
 
-/** The http(s) tab used last, among those whose address Baton can see. */
-export function mostRecentWebTab(tabs: ProbeTab[]): { id: number; url: string } | null {
+/**
+ * The tab to test in, among those whose address Baton can see: the one used last on `origin` (the
+ * helpdesk being configured), else the http(s) tab used last.
+ */
+export function mostRecentWebTab(tabs: ProbeTab[], origin?: string): { id: number; url: string } | null {
   const web = tabs.filter((tab): tab is ProbeTab & { id: number; url: string } => typeof tab.id === 'number' && /^https?:\/\//.test(tab.url ?? ''));
   web.sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0));
-  return web[0] ?? null;
+  const wanted = origin === undefined ? null : originOf(origin);
+  return web.find((tab) => wanted !== null && originOf(tab.url) === wanted) ?? web[0] ?? null;
+}
+
+function originOf(url: string): string | null {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
 }
 
 function messageOf(error: unknown): string {

@@ -18,7 +18,7 @@ export interface LedgerEntry {
  * is in `entries`, so anything older than the watermark is old and anything newer is new unless listed.
  */
 export interface NotificationLedger {
-  /** The backend and credential this ledger belongs to (see {@link accountKey}); another account starts afresh. */
+  /** The backend and agent this ledger belongs to (see {@link accountKey}); another agent starts afresh. */
   account: string;
   /** Null: nothing was unread when the ledger started, so every notification is new. */
   watermarkMs: number | null;
@@ -50,15 +50,29 @@ export async function saveNotificationLedger(ledger: NotificationLedger): Promis
   await browser.storage.local.set({ [STORAGE_KEY]: ledger });
 }
 
+/** Who is signed in, as `auth.me` and the saved configuration tell it. */
+export interface SignedInAs {
+  /** The agent (`auth.me`); null for an integration key, which acts for no agent. */
+  agentId: string | null;
+  credential: string;
+}
+
 /**
- * Names an account without storing its credential: the backend URL and a SHA-256 fingerprint of the
- * credential (another agent signing in on this browser gets a fresh ledger, not the previous one's).
+ * Names the ledger's account: the backend URL and the agent's id, so an agent who pastes a fresh
+ * token after the old one expired keeps their ledger (what arrived in between still shows), while
+ * another agent signing in on this browser starts afresh. An integration key (no agent) is named
+ * by a SHA-256 fingerprint of the credential instead, never the credential itself.
  *
  * @example
- * const account = await accountKey(config.url, config.credential);
+ * const account = await accountKey(config.url, { agentId: me.agentId, credential: config.credential });
  */
-export async function accountKey(url: string, credential: string): Promise<string> {
+export async function accountKey(url: string, signedIn: SignedInAs): Promise<string> {
+  if (signedIn.agentId !== null) return `${url} agent:${signedIn.agentId}`;
+  return `${url} key:${await credentialFingerprint(signedIn.credential)}`;
+}
+
+async function credentialFingerprint(credential: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(credential));
   const hex = [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
-  return `${url} ${hex.slice(0, 16)}`;
+  return hex.slice(0, 16);
 }

@@ -1,5 +1,5 @@
 // The notification center on a fake backend and the fake browser: the first check shows no backlog,
-// new escalations and re-escalations show once (also after a restart), mute, badge, clicks, alarm.
+// new escalations and re-escalations show once (also after a restart, or a fresh token), mute, badge, clicks, alarm.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { actionFailure } from './action-result';
@@ -41,6 +41,8 @@ describe('notification center', () => {
   let backend: BackendConnection;
   let unread: ReturnType<typeof serverItem>[];
   let openEscalations: number;
+  /** Whom `auth.me` names (null: an integration key). */
+  let signedInAgent: string | null;
   let center: NotificationCenter | null;
   let open: ReturnType<typeof vi.fn<typeof openConversation>>;
   let rejected: ReturnType<typeof vi.fn<(backend: unknown, error: unknown) => void>>;
@@ -83,6 +85,8 @@ describe('notification center', () => {
     backend = createBackendConnection({ createClient: () => fake.client });
     unread = [];
     openEscalations = 0;
+    signedInAgent = 'agent-sam';
+    fake.answer('auth.me', () => ({ agentId: signedInAgent }));
     fake.answer('notifications.list', () => unread);
     // A consistent world: every unread notification's escalation is open (plus more up to `openEscalations`).
     fake.answer('escalations.listOpen', () =>
@@ -197,9 +201,58 @@ describe('notification center', () => {
     expect(shown()).toEqual({});
   });
 
+  it('asks who is signed in together with the two lists (one batched request: all three before any answer)', async () => {
+    let askedBeforeFirstAnswer: string[] = [];
+    fake.answer('escalations.listOpen', () => {
+      askedBeforeFirstAnswer = fake.calls.map((call) => call.path);
+      return [];
+    });
+    await start();
+    expect(askedBeforeFirstAnswer.sort()).toEqual(['auth.me', 'escalations.listOpen', 'notifications.list']);
+  });
+
+  it('an agent pasting a fresh token (the old one expired) keeps their ledger: what arrived in between shows', async () => {
+    unread = [serverItem('old-1', -10)];
+    await start();
+    // The token expired, n-1 arrived meanwhile, then Sam pasted a new token.
+    unread = [serverItem('n-1', 5), serverItem('old-1', -10)];
+    await saveBackendConfig({ url: 'http://127.0.0.1:8787', credential: 'bk_sam_fresh_token' });
+    center!.checkNow();
+    await settle();
+    expect(Object.keys(shown())).toEqual([`${NOTIFICATION_ID_PREFIX}n-1`]);
+  });
+
+  it('an integration key (no agent) is told apart by its credential: another key starts afresh', async () => {
+    signedInAgent = null;
+    unread = [serverItem('k-1', -10)];
+    await start();
+    await saveBackendConfig({ url: 'http://127.0.0.1:8787', credential: 'bk_other_integration_key' });
+    unread = [serverItem('k-2', 5), serverItem('k-1', -10)];
+    center!.checkNow();
+    await settle();
+    expect(shown()).toEqual({});
+    expect((await loadNotificationLedger())?.account).not.toContain('bk_other_integration_key');
+  });
+
+  it('shows nothing (and keeps the ledger) when it cannot ask who is signed in; the next check does', async () => {
+    await start();
+    fake.answer('auth.me', () => {
+      throw serverError('INTERNAL_SERVER_ERROR', 'database hiccup');
+    });
+    unread = [serverItem('n-1', 5)];
+    center!.checkNow();
+    await settle();
+    expect(shown()).toEqual({});
+    fake.answer('auth.me', () => ({ agentId: signedInAgent }));
+    center!.checkNow();
+    await settle();
+    expect(Object.keys(shown())).toEqual([`${NOTIFICATION_ID_PREFIX}n-1`]);
+  });
+
   it('another agent signing in on this browser starts afresh (their backlog is not shown either)', async () => {
     unread = [serverItem('sam-1', -10)];
     await start();
+    signedInAgent = 'agent-dana';
     await saveBackendConfig({ url: 'http://127.0.0.1:8787', credential: 'bk_dana_credential' });
     unread = [serverItem('dana-1', -5)];
     center!.checkNow();
@@ -245,6 +298,22 @@ describe('notification center', () => {
     await settle();
     expect(shown()[`${NOTIFICATION_ID_PREFIX}n-1`]).toMatchObject({ title: 'Baton could not open the conversation', message: 'Baton does not know this conversation’s helpdesk page yet' });
     expect(fake.callsTo('notifications.markRead')).toEqual([]);
+  });
+
+  it('click on a notification shown before the thread had a helpdesk URL: asks the conversation for the one recorded since', async () => {
+    fake.answer('conversations.get', ({ id }: { id: string }) => ({ id, helpdeskUrl: 'http://127.0.0.1:8787/demo/acme/c/DEMO-n-1' }));
+    await start();
+    unread = [serverItem('n-1', 5, { helpdeskUrl: null })];
+    center!.checkNow();
+    await settle();
+    fakeBrowser.notifications.onClicked.trigger(`${NOTIFICATION_ID_PREFIX}n-1`);
+    await settle();
+    expect(fake.callsTo('conversations.get')).toEqual([{ id: 'conv-n-1' }]);
+    expect(open).toHaveBeenCalledWith(
+      { conversationId: 'conv-n-1', connector: 'demo', externalId: 'DEMO-n-1', helpdeskUrl: 'http://127.0.0.1:8787/demo/acme/c/DEMO-n-1' },
+      expect.anything(),
+    );
+    expect(fake.callsTo('notifications.markRead')).toEqual([{ ids: ['n-1'] }]);
   });
 
   it('ignores clicks on notifications that are not Baton’s', async () => {

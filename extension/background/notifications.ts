@@ -121,8 +121,19 @@ export function createNotificationCenter(deps: NotificationCenterDeps): Notifica
     }
   }
 
-  /** Shows what is new; answers the unread notifications read (null when they could not be read). */
-  async function showArrivals(current: CurrentBackend): Promise<{ items: BatonNotification[]; complete: boolean } | null> {
+  /** The ledger's account for who is signed in (`auth.me`); null when that could not be asked. */
+  async function signedInAccount(current: CurrentBackend): Promise<string | null> {
+    try {
+      const me = await current.client.auth.me.query();
+      return await accountKey(current.config.url, { agentId: me.agentId, credential: current.config.credential });
+    } catch (error) {
+      await failed(current, 'asking who is signed in', error);
+      return null;
+    }
+  }
+
+  /** Shows what is new for `account`; answers the unread notifications read (null when they could not be read). */
+  async function showArrivals(current: CurrentBackend, signedIn: Promise<string | null>): Promise<{ items: BatonNotification[]; complete: boolean } | null> {
     let unread: BatonNotification[];
     let complete: boolean;
     try {
@@ -133,7 +144,9 @@ export function createNotificationCenter(deps: NotificationCenterDeps): Notifica
       await failed(current, 'reading the notifications', error);
       return null;
     }
-    const account = await accountKey(current.config.url, current.config.credential);
+    const account = await signedIn;
+    // Without knowing whose ledger it is nothing can be judged new: the next check retries.
+    if (account === null) return null;
     const [ledger, muted] = await Promise.all([loadNotificationLedger(), loadNotificationsMuted()]);
     const selection = selectNotifications(ledger, account, unread, { muted }, limits);
     // Recorded before shown: a worker stopped in between loses one notification rather than showing it twice.
@@ -167,19 +180,21 @@ export function createNotificationCenter(deps: NotificationCenterDeps): Notifica
       return;
     }
     await alarm.arm();
-    // Both queries in the same tick: httpBatchLink sends them as one request.
-    const [open, unread] = await Promise.all([refreshBadge(current), showArrivals(current)]);
+    // All three queries in the same tick: httpBatchLink sends them as one request.
+    const signedIn = signedInAccount(current);
+    const [open, unread] = await Promise.all([refreshBadge(current), showArrivals(current, signedIn)]);
     if (open && unread) await clearSettled(unread, open);
   }
 
   async function clicked(notificationId: string) {
     if (!notificationId.startsWith(NOTIFICATION_ID_PREFIX)) return;
     const id = notificationId.slice(NOTIFICATION_ID_PREFIX.length);
-    const target: ConversationTarget | null = (await loadNotificationLedger())?.entries.find((entry) => entry.id === id)?.target ?? null;
-    if (!target) {
+    const saved: ConversationTarget | null = (await loadNotificationLedger())?.entries.find((entry) => entry.id === id)?.target ?? null;
+    if (!saved) {
       await notifications.clear(notificationId).catch(() => false);
       return;
     }
+    const target = await withCurrentHelpdeskUrl(saved);
     const opened = await open(target, { hub: deps.hub, tabs: deps.tabs });
     if (!opened.ok) {
       // Say why in the same place the agent clicked (same id: it replaces the notification).
@@ -193,6 +208,25 @@ export function createNotificationCenter(deps: NotificationCenterDeps): Notifica
       await current.client.notifications.markRead.mutate({ ids: [id] });
     } catch (error) {
       await failed(current, 'marking a notification read', error);
+    }
+  }
+
+  /**
+   * The saved target may predate the thread's helpdesk URL (escalated before anyone opened it): when
+   * it has none and no tab shows the thread, ask the conversation for the URL recorded since.
+   */
+  async function withCurrentHelpdeskUrl(target: ConversationTarget): Promise<ConversationTarget> {
+    if (target.helpdeskUrl || !target.conversationId) return target;
+    const ref = target.connector && target.externalId ? { connector: target.connector, externalId: target.externalId } : null;
+    if (deps.hub.tabsShowing(target.conversationId, ref).length > 0) return target;
+    const current = await deps.backend.current().catch(() => null);
+    if (!current) return target;
+    try {
+      const view = await current.client.conversations.get.query({ id: target.conversationId });
+      return { ...target, helpdeskUrl: view.helpdeskUrl };
+    } catch (error) {
+      await failed(current, 'reading the conversation’s helpdesk URL', error);
+      return target;
     }
   }
 

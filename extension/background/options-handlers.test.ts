@@ -105,16 +105,28 @@ describe('options handlers', () => {
     });
   });
 
-  it('rules.list answers the rules; an agent on a backend that keeps rules admin-only sees why, not an error', async () => {
+  it('rules.list answers the rules and their version; an agent on a backend that keeps rules admin-only sees why, not an error', async () => {
     const rule = { id: 'r-1', name: 'Refunds', enabled: true, condition: { keywords: ['refund'] }, actions: [{ type: 'tag', tag: 'billing' }] };
-    fake.answer('rules.list', () => [rule]);
-    expect(await handlers['rules.list']({ type: 'rules.list' })).toEqual({ ok: true, value: { rules: [rule], canEdit: true, readOnlyReason: null } });
+    fake.answer('rules.list', () => ({ rules: [rule], version: 3 }));
+    expect(await handlers['rules.list']({ type: 'rules.list' })).toEqual({ ok: true, value: { rules: [rule], version: 3, canEdit: true, readOnlyReason: null } });
 
     fake.answer('auth.me', () => me('agent'));
     fake.answer('rules.list', () => {
       throw serverError('FORBIDDEN', 'Admins only');
     });
-    expect(await handlers['rules.list']({ type: 'rules.list' })).toMatchObject({ ok: true, value: { rules: [], canEdit: false, readOnlyReason: expect.stringContaining('Only admins') } });
+    expect(await handlers['rules.list']({ type: 'rules.list' })).toMatchObject({ ok: true, value: { rules: [], version: 0, canEdit: false, readOnlyReason: expect.stringContaining('Only admins') } });
+  });
+
+  it('rules.save names the version it edits; a CONFLICT (another admin saved) comes back as such', async () => {
+    const rules = [{ name: 'Refunds', condition: { keywords: ['refund'] }, actions: [{ type: 'takeover_hold' as const }] }];
+    fake.answer('rules.save', (input) => ({ rules: (input as { rules: typeof rules }).rules.map((rule, position) => ({ ...rule, id: 'r-1', position, enabled: true })), version: 5 }));
+    expect(await handlers['rules.save']({ type: 'rules.save', expectedVersion: 4, rules })).toMatchObject({ ok: true, value: { version: 5, rules: [{ id: 'r-1', name: 'Refunds' }], canEdit: true } });
+    expect(fake.callsTo('rules.save')).toEqual([{ expectedVersion: 4, rules }]);
+
+    fake.answer('rules.save', () => {
+      throw serverError('CONFLICT', 'Another admin changed the routing rules since you opened them; reload to see their changes', { field: 'expectedVersion' });
+    });
+    expect(await handlers['rules.save']({ type: 'rules.save', expectedVersion: 4, rules })).toMatchObject({ ok: false, code: 'CONFLICT', field: 'expectedVersion', message: expect.stringContaining('Another admin changed the routing rules') });
   });
 
   it('rules.save passes the server field error of a bad pattern through', async () => {
@@ -123,7 +135,7 @@ describe('options handlers', () => {
         fieldErrors: { 'rules.0.condition.pattern': 'pattern is not a valid regular expression: Unterminated group' },
       });
     });
-    const result = await handlers['rules.save']({ type: 'rules.save', rules: [{ name: 'x', condition: { pattern: '(a' }, actions: [{ type: 'takeover_hold' }] }] });
+    const result = await handlers['rules.save']({ type: 'rules.save', expectedVersion: 1, rules: [{ name: 'x', condition: { pattern: '(a' }, actions: [{ type: 'takeover_hold' }] }] });
     expect(result).toMatchObject({ ok: false, code: 'BAD_REQUEST', fieldErrors: { 'rules.0.condition.pattern': expect.stringContaining('Unterminated group') } });
   });
 
@@ -146,6 +158,21 @@ describe('options handlers', () => {
 
     const bad = await handlers['connection.test']({ type: 'connection.test', url: 'ftp://nope', credential: 'x' });
     expect(bad).toMatchObject({ ok: false, code: 'BAD_REQUEST', field: 'url', fieldErrors: { url: 'Backend URL must be an http:// or https:// address' } });
+  });
+
+  it('connection.test under a policy-set backend URL refuses another URL (field error, nothing sent) and tests the policy’s', async () => {
+    await fakeBrowser.storage.managed.set({ backendUrl: 'http://127.0.0.1:8787' });
+    const elsewhere = await handlers['connection.test']({ type: 'connection.test', url: 'https://collector.evil.test', credential: '' });
+    expect(elsewhere).toMatchObject({
+      ok: false,
+      code: 'BAD_REQUEST',
+      field: 'url',
+      fieldErrors: { url: "The backend URL is set by your organization's policy (http://127.0.0.1:8787) and cannot be changed here" },
+    });
+    expect(testedConfigs).toEqual([]);
+    expect(fake.calls).toEqual([]);
+    expect(await handlers['connection.test']({ type: 'connection.test', url: 'http://127.0.0.1:8787/', credential: '' })).toMatchObject({ ok: true });
+    expect(testedConfigs).toEqual([{ url: 'http://127.0.0.1:8787', credential: API_KEY }]);
   });
 
   it('connection.test explains a refused credential and an unreachable backend', async () => {

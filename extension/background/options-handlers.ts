@@ -1,13 +1,14 @@
 // The options page's requests: test the connection, sign out, who am I, tenant settings and routing rules.
-import type { RoutingRule, RoutingRuleInput } from '../../shared/routing-rules';
+import type { RoutingRuleInput, VersionedRoutingRules } from '../../shared/routing-rules';
 import type { SettingsUpdateInput, VersionedPublicSettings } from '../../shared/settings';
 import type { BackgroundHandlers } from '../messaging';
 import type { MeView, RulesView, SettingsView } from '../protocol/options';
 import { actionFailure, isOffline, serverErrorCode, toActionFailure } from './action-result';
 import { callCurrentBackend } from './backend-call';
-import { BackendConfigError, forgetBackendCredential, loadBackendConfig, parseBackendConfig, redactBackendConfig, type BackendConfig } from './backend-config';
+import { BackendConfigError, forgetBackendCredential, loadBackendConfig, parseBackendConfig, parseUnderPolicy, redactBackendConfig, type BackendConfig } from './backend-config';
 import type { BackendConnection, CurrentBackend } from './backend-connection';
 import { createBatonClient, type BatonClient } from './baton-client';
+import { readManagedPolicy } from './managed-policy';
 
 /** The request types this file answers. */
 export type OptionsRequestType = 'connection.test' | 'config.signOut' | 'me.get' | 'settings.get' | 'settings.update' | 'rules.list' | 'rules.save';
@@ -73,17 +74,20 @@ export function createOptionsHandlers(deps: OptionsHandlerDeps): OptionsHandlers
     return { settings, version, canEdit, readOnlyReason, teams };
   }
 
-  async function rulesViewOf(client: BatonClient, rules: RoutingRule[] | null): Promise<RulesView> {
+  /** `answer` null: the caller may not read the rules (shown empty, read-only, with why). */
+  async function rulesViewOf(client: BatonClient, answer: VersionedRoutingRules | null): Promise<RulesView> {
     const me = await meOf(client);
-    return { rules: rules ?? [], canEdit: me.isAdmin, readOnlyReason: readOnlyReasonFor(me) };
+    return { rules: answer?.rules ?? [], version: answer?.version ?? 0, canEdit: me.isAdmin, readOnlyReason: readOnlyReasonFor(me) };
   }
 
   return {
     'connection.test': async ({ url, credential }) => {
-      const saved = await loadBackendConfig();
+      const [saved, policy] = await Promise.all([loadBackendConfig(), readManagedPolicy()]);
       let config: BackendConfig;
       try {
-        config = parseBackendConfig({ url: url.trim() === '' ? (saved?.url ?? '') : url, credential: credential.trim() === '' ? (saved?.credential ?? '') : credential });
+        const input = { url: url.trim() === '' ? (saved?.url ?? '') : url, credential: credential.trim() === '' ? (saved?.credential ?? '') : credential };
+        // A policy-set backend URL is the only one tested (as config.save): the saved credential never goes elsewhere.
+        config = policy.backendUrl ? parseUnderPolicy(input, policy.backendUrl) : parseBackendConfig(input);
       } catch (error) {
         if (!(error instanceof BackendConfigError)) throw error;
         const [field = null, message = error.message] = Object.entries(error.fieldErrors)[0] ?? [];
@@ -114,7 +118,7 @@ export function createOptionsHandlers(deps: OptionsHandlerDeps): OptionsHandlers
     'rules.list': () =>
       attempt(async (client) => {
         try {
-          return await rulesViewOf(client, (await client.rules.list.query()) as RoutingRule[]);
+          return await rulesViewOf(client, await client.rules.list.query());
         } catch (error) {
           // A backend that keeps rules admin-only: the agent sees why, not an error.
           if (serverErrorCode(error) === 'FORBIDDEN') return rulesViewOf(client, null);
@@ -122,7 +126,8 @@ export function createOptionsHandlers(deps: OptionsHandlerDeps): OptionsHandlers
         }
       }),
 
-    'rules.save': ({ rules }: { rules: RoutingRuleInput[] }) =>
-      attempt(async (client) => rulesViewOf(client, (await client.rules.save.mutate({ rules: rules as RoutingRule[] })) as RoutingRule[])),
+    // CONFLICT (field expectedVersion) when another admin saved meanwhile: the editor keeps the edits and offers to reload.
+    'rules.save': ({ rules, expectedVersion }: { rules: RoutingRuleInput[]; expectedVersion: number }) =>
+      attempt(async (client) => rulesViewOf(client, await client.rules.save.mutate({ rules, expectedVersion }))),
   };
 }

@@ -341,11 +341,33 @@ describe('overlay hub: which tab shows what, and where a thread lives', () => {
     expect(t.fake.callsTo('conversations.rememberHelpdeskUrl')).toEqual([{ id: 'conv-a', url: urlA }]);
   });
 
-  it('prefers the tab’s current URL (a single-page helpdesk may have navigated since the port opened)', async () => {
+  it('records the page address the watch carried, not where a single-page helpdesk went before the view arrived', async () => {
     t.fake.answer('conversations.rememberHelpdeskUrl', () => ({ ok: true }));
-    const created = await fakeBrowser.tabs.create({ url: 'http://127.0.0.1:8787/demo/acme/c/DEMO-1#now' });
-    await tabShowing(refA, created.id!, 'http://127.0.0.1:8787/demo/acme/inbox');
-    expect(t.fake.callsTo('conversations.rememberHelpdeskUrl')).toEqual([{ id: 'conv-a', url: 'http://127.0.0.1:8787/demo/acme/c/DEMO-1#now' }]);
+    // The tab opened on the inbox, asked for ticket 1 at …/DEMO-1, then moved on to ticket 2 before the answer.
+    const tab = await fakeBrowser.tabs.create({ url: 'http://127.0.0.1:8787/demo/acme/c/DEMO-2' });
+    const port = Object.assign(createFakePort(), { sender: { tab: { id: tab.id!, windowId: 1 }, url: 'http://127.0.0.1:8787/demo/acme/inbox' } });
+    t.background.acceptPort(port);
+    port.send({ type: 'watch', ref: refA, pageUrl: 'http://127.0.0.1:8787/demo/acme/c/DEMO-1' });
+    await t.settle();
+    expect(t.fake.callsTo('conversations.rememberHelpdeskUrl')).toEqual([{ id: 'conv-a', url: 'http://127.0.0.1:8787/demo/acme/c/DEMO-1' }]);
+  });
+
+  it('falls back to the port’s sender URL when the watch’s page address is missing, not a web page or on another origin', async () => {
+    t.fake.answer('conversations.rememberHelpdeskUrl', () => ({ ok: true }));
+    const inbox = 'http://127.0.0.1:8787/demo/acme/inbox';
+    for (const [tabId, ref, pageUrl] of [
+      [7, refA, 'https://elsewhere.example/c/DEMO-1'],
+      [8, refB, 'javascript:alert(1)'],
+    ] as const) {
+      const port = Object.assign(createFakePort(), { sender: { tab: { id: tabId, windowId: 1 }, url: inbox } });
+      t.background.acceptPort(port);
+      port.send({ type: 'watch', ref, pageUrl });
+    }
+    await t.settle();
+    expect(t.fake.callsTo('conversations.rememberHelpdeskUrl')).toEqual([
+      { id: 'conv-a', url: inbox },
+      { id: 'conv-b', url: inbox },
+    ]);
   });
 
   it('records nothing for a conversation that has a URL, or from a page that is not a web page', async () => {

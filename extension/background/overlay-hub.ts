@@ -1,6 +1,7 @@
 // The overlay ports: which tab watches which thread, reading each view and pushing every change to
 // exactly the tabs showing that conversation; a thread just left is kept current a while for a reload.
-// It also answers which tab shows what (popup, notifications) and records a thread's helpdesk URL once.
+// It also answers which tab shows what (popup, notifications) and records a thread's helpdesk URL once
+// (from the page address its `watch` carried).
 import type { BatonEvent } from '../../shared/events';
 import { OVERLAY_PORT_NAME, type ConnectionState, type OverlayPortMessage, type ThreadState } from '../messaging';
 import type { ConversationRef, ConversationView } from '../overlay/overlay-model';
@@ -57,11 +58,6 @@ export interface OverlayHubDeps {
   onWatchesChanged(count: number): void;
   /** A tab pinged: it is still there (a chance to retry an overdue reconnect). */
   onPing?(): void;
-  /**
-   * The tab's current URL (`tabs.get`; present where the extension has host access, i.e. on helpdesk
-   * pages): a single-page helpdesk may have navigated since the port's `sender.url`. Default: none.
-   */
-  tabUrl?(tabId: number): Promise<string | undefined>;
   now?: () => number;
   refreshDelayMs?: number;
   /** Default {@link KEEP_LEFT_THREAD_MS}. */
@@ -115,6 +111,8 @@ export function createOverlayHub(deps: OverlayHubDeps): OverlayHub {
   const refreshers = new Map<string, CoalescedTask>();
   const evictions = new Map<string, ReturnType<typeof setTimeout>>();
   const senders = new Map<OverlayPort, PortSender>();
+  /** The page address each port's last `watch` carried: where that thread was shown when it was asked for. */
+  const watchPageUrls = new Map<OverlayPort, string>();
   /** Conversations whose helpdesk URL this worker already tried to record (once each). */
   const helpdeskUrlsRecorded = new Set<string>();
 
@@ -133,24 +131,35 @@ export function createOverlayHub(deps: OverlayHubDeps): OverlayHub {
 
   /**
    * The first tab showing a conversation with no helpdesk URL tells the backend where the thread
-   * lives (so the popup and notifications can open it later). Once per conversation; failures are
-   * only logged: the banners do not depend on it.
+   * lives (so the popup and notifications can open it later): the page address its `watch` carried
+   * (where the page was when it asked for this thread; by the time the view arrives a single-page
+   * helpdesk may show another ticket), else the port's `sender.url`. Once per conversation;
+   * failures are only logged: the banners do not depend on it.
    */
   async function recordHelpdeskUrl(thread: WatchedThread, conversationId: string): Promise<void> {
-    const sender = [...thread.ports].map((port) => senders.get(port)).find((candidate) => candidate?.url || candidate?.tab?.id !== undefined);
-    if (!sender || helpdeskUrlsRecorded.has(conversationId)) return;
+    if (helpdeskUrlsRecorded.has(conversationId)) return;
+    const url = [...thread.ports].map(addressOfThreadIn).find((candidate): candidate is string => candidate !== null);
+    if (!url) return;
     helpdeskUrlsRecorded.add(conversationId);
     try {
-      const tabId = sender.tab?.id;
-      const current = tabId !== undefined && deps.tabUrl ? await Promise.resolve(tabId).then(deps.tabUrl).catch(() => undefined) : undefined;
-      const url = [current, sender.url].find((candidate): candidate is string => typeof candidate === 'string' && isWebAddress(candidate));
-      const backend = url ? await deps.backend.current() : null;
-      // Nothing was asked (no web address, no backend): a later view of it may try again.
-      if (!url || !backend) return void helpdeskUrlsRecorded.delete(conversationId);
+      const backend = await deps.backend.current();
+      // Nothing was asked (no backend): a later view of it may try again.
+      if (!backend) return void helpdeskUrlsRecorded.delete(conversationId);
       await backend.client.conversations.rememberHelpdeskUrl.mutate({ id: conversationId, url });
     } catch (error) {
       (log.warn ?? log.debug)('[baton] could not record the helpdesk URL of conversation', conversationId, error);
     }
+  }
+
+  /**
+   * Where `port`'s page showed its thread: the `watch`'s page address when it is a web page on the
+   * sender's origin (a same-document navigation cannot change the origin), else `sender.url`.
+   */
+  function addressOfThreadIn(port: OverlayPort): string | null {
+    const senderUrl = senders.get(port)?.url;
+    const pageUrl = watchPageUrls.get(port);
+    if (pageUrl && isWebAddress(pageUrl) && (!senderUrl || sameOrigin(pageUrl, senderUrl))) return pageUrl;
+    return senderUrl && isWebAddress(senderUrl) ? senderUrl : null;
   }
 
   function tabOf(port: OverlayPort): ShowingTab | null {
@@ -208,6 +217,7 @@ export function createOverlayHub(deps: OverlayHubDeps): OverlayHub {
   function forgetPort(port: OverlayPort) {
     if (!ports.delete(port)) return;
     senders.delete(port);
+    watchPageUrls.delete(port);
     keep(threads.unwatch(port).left);
     deps.onWatchesChanged(threads.size);
   }
@@ -227,9 +237,12 @@ export function createOverlayHub(deps: OverlayHubDeps): OverlayHub {
     }
     if (request.type === 'ping') return deps.onPing?.();
     if (request.type === 'unwatch') {
+      watchPageUrls.delete(port);
       keep(threads.unwatch(port).left);
       return deps.onWatchesChanged(threads.size);
     }
+    if (request.pageUrl === undefined) watchPageUrls.delete(port);
+    else watchPageUrls.set(port, request.pageUrl);
     const { watched, created, left } = threads.watch(port, request.ref);
     keep(left);
     if (!watched) return;
@@ -315,6 +328,14 @@ export function createOverlayHub(deps: OverlayHubDeps): OverlayHub {
 
 function unavailable(message: string): ThreadState {
   return { kind: 'unavailable', message };
+}
+
+function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
 }
 
 function messageOf(error: unknown): string {

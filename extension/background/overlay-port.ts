@@ -21,7 +21,8 @@ const ZConversationRef = z.object({
 });
 
 const ZOverlayPortRequest = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('watch'), ref: ZConversationRef }),
+  // A page address that does not parse as one is dropped, not the watch.
+  z.object({ type: z.literal('watch'), ref: ZConversationRef, pageUrl: z.string().max(4096).optional().catch(undefined) }),
   z.object({ type: z.literal('unwatch') }),
   z.object({ type: z.literal('ping') }),
 ]);
@@ -32,7 +33,7 @@ export function parseOverlayPortRequest(message: unknown): OverlayPortRequest | 
   if (!parsed.success) return null;
   if (parsed.data.type !== 'watch') return parsed.data;
   const ref: ConversationRef = { connector: parsed.data.ref.connector, externalId: parsed.data.ref.externalId };
-  return { type: 'watch', ref };
+  return parsed.data.pageUrl === undefined ? { type: 'watch', ref } : { type: 'watch', ref, pageUrl: parsed.data.pageUrl };
 }
 
 /** A map key for a thread reference. */

@@ -139,6 +139,8 @@ describe('popup handlers', () => {
   });
 
   it('opens a conversation through the browser’s tabs (a new tab at its helpdesk URL when none shows it)', async () => {
+    // Chromium grants the manifest's 127.0.0.1 host; the fake browser implements no permissions.
+    Object.assign(fakeBrowser.permissions, { contains: async ({ origins }: { origins: string[] }) => origins.every((origin) => origin.startsWith('http://127.0.0.1')) });
     const result = await sendToBackground({ type: 'popup.openConversation', target: { conversationId: 'conv-a', connector: 'demo', externalId: 'DEMO-1', helpdeskUrl: view.helpdeskUrl } });
     expect(result).toMatchObject({ ok: true, value: { reused: false } });
     const opened = await fakeBrowser.tabs.get((result as { value: { tabId: number } }).value.tabId);

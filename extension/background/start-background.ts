@@ -8,6 +8,7 @@ import type { BatonClient } from './baton-client';
 import { createEventStream, type EventStream } from './event-stream';
 import { startConfiguredHelpdesks, type ConfiguredHelpdesks } from './configured-helpdesks';
 import { createBackgroundHandlers } from './message-handlers';
+import { loadNotificationsMuted } from './notification-preferences';
 import { createNotificationCenter, type NotificationCenter } from './notifications';
 import { createOptionsHandlers } from './options-handlers';
 import { createOverlayActionHandlers } from './overlay-actions';
@@ -80,8 +81,6 @@ export function startBackground(options: BackgroundOptions = {}): RunningBackgro
     onCredentialRejected: stream.noteCredentialRejected,
     onWatchesChanged: lifetime.watchesChanged,
     onPing: stream.wake,
-    // Host access to helpdesk pages lets tabs.get tell their current URL (no `tabs` permission).
-    tabUrl: (tabId) => browser.tabs.get(tabId).then((tab) => tab.url),
     now: options.now,
     refreshDelayMs: options.refreshDelayMs,
     log,
@@ -107,8 +106,7 @@ export function startBackground(options: BackgroundOptions = {}): RunningBackgro
     backend,
     hub: overlayHub,
     connectionState: stream.connection,
-    // The notifications feature answers `notifications.getMuted`; asked through the same handler map.
-    notificationsMuted: async () => (await handlers['notifications.getMuted']({ type: 'notifications.getMuted' })).muted,
+    notificationsMuted: loadNotificationsMuted,
     onCredentialRejected: stream.noteCredentialRejected,
     now: options.now,
   });

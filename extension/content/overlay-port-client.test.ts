@@ -111,6 +111,19 @@ describe('createOverlayPortClient', () => {
     expect(ports[1]!.posted.at(-1)).toEqual({ type: 'ping' });
   });
 
+  it('sends the page address with each watch as it was when asked, and re-sends that one after a reconnect', () => {
+    let address = 'https://desk.example.com/tickets/1';
+    const { client, ports } = setup({ pageUrl: () => address });
+    client.watch(DEMO_1);
+    address = 'https://desk.example.com/tickets/2'; // the single-page helpdesk moved on
+    ports[0]!.closeFromBackground();
+    vi.advanceTimersByTime(250);
+    expect(ports[0]!.posted[0]).toEqual({ type: 'watch', ref: DEMO_1, pageUrl: 'https://desk.example.com/tickets/1' });
+    expect(ports[1]!.posted[0]).toEqual({ type: 'watch', ref: DEMO_1, pageUrl: 'https://desk.example.com/tickets/1' });
+    client.watch(DEMO_2);
+    expect(ports[1]!.posted.at(-1)).toEqual({ type: 'watch', ref: DEMO_2, pageUrl: 'https://desk.example.com/tickets/2' });
+  });
+
   it('re-sends the thread watched last when it changed while disconnected', () => {
     const { client, ports } = setup();
     client.watch(DEMO_1);

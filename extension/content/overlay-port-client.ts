@@ -26,6 +26,8 @@ export interface OverlayPortClientOptions {
   /** Waits before reconnect attempt 1, 2, …; the last one repeats (default 250 ms doubling to 30 s). */
   reconnectDelaysMs?: readonly number[];
   now?: () => number;
+  /** The page's address, sent with each `watch` as it was when that thread was asked for (`() => location.href`). */
+  pageUrl?: () => string;
 }
 
 /** The client: say which thread the page shows. */
@@ -62,6 +64,8 @@ export function createOverlayPortClient(options: OverlayPortClientOptions): Over
 
   let port: OverlayPort | null = null;
   let watched: ConversationRef | null = null;
+  /** The page's address when `watched` was asked for (a reconnect re-sends it, not where the page is now). */
+  let watchedPageUrl: string | undefined;
   let failedAttempts = 0;
   let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   let pingTimer: ReturnType<typeof setInterval> | null = null;
@@ -116,7 +120,7 @@ export function createOverlayPortClient(options: OverlayPortClientOptions): Over
     reconnectTimer = setTimeout(() => {
       reconnectTimer = null;
       if (stopped() || !watched) return;
-      post({ type: 'watch', ref: watched });
+      post(watchRequest(watched, watchedPageUrl));
       if (port) startPinging();
     }, delay);
   }
@@ -156,9 +160,10 @@ export function createOverlayPortClient(options: OverlayPortClientOptions): Over
     watch(ref) {
       if (stopped()) return;
       watched = ref;
+      watchedPageUrl = options.pageUrl?.();
       // While a reconnect is pending, its `watch` will carry the new ref.
       if (reconnectTimer !== null) return;
-      post({ type: 'watch', ref });
+      post(watchRequest(ref, watchedPageUrl));
       if (port) startPinging();
     },
     unwatch() {
@@ -171,6 +176,11 @@ export function createOverlayPortClient(options: OverlayPortClientOptions): Over
       if (port && !stopped()) post({ type: 'unwatch' });
     },
   };
+}
+
+/** A `watch` request, with the page's address when known. */
+function watchRequest(ref: ConversationRef, pageUrl: string | undefined): OverlayPortRequest {
+  return pageUrl === undefined ? { type: 'watch', ref } : { type: 'watch', ref, pageUrl };
 }
 
 const PORT_MESSAGE_TYPES = new Set<string>(['thread', 'connection', 'changed']);

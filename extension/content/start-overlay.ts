@@ -45,6 +45,8 @@ export async function startOverlay(ctx: ContentScriptContext, options: StartOver
     ...portToStore(store),
     isInvalid: () => ctx.isInvalid,
     signal: ctx.signal,
+    // Where this thread lives, as the page shows it when asking (the background records it once per conversation).
+    pageUrl: () => location.href,
   });
   const actions = createBackgroundOverlayActions(() => {
     const thread = store.getState().thread;

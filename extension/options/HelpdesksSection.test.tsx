@@ -1,4 +1,5 @@
-// Options › Helpdesks against a stand-in background: access is asked before saving, a decline or a bad field saves nothing, removing gives access back.
+// Options › Helpdesks against a stand-in background: access is asked before saving, a decline or a bad field saves nothing,
+// removing gives access back, and so does cancelling a form whose test asked for it.
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
@@ -146,6 +147,39 @@ describe('options › helpdesks', () => {
     expect(within(box).getByText('Send button: no element matches "button.reply-send" (optional)')).toBeTruthy();
     expect(box.querySelector('[data-role="mount"]')!.textContent).toBe('Banner mount: 1 element');
     expect(updates).toEqual([]);
+  });
+
+  it('cancelling the form after a test gives back the access the test asked for (nothing was saved)', async () => {
+    render(<HelpdesksSection view={settingsView([])} onSaved={vi.fn()} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Add a helpdesk' }));
+    fillDesk();
+    fireEvent.click(screen.getByRole('button', { name: 'Test on the current tab' }));
+    await screen.findByText(/Tested on/);
+    expect(request).toHaveBeenCalledWith({ origins: ['https://desk.example.com/*'] });
+    expect(remove).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(remove).toHaveBeenCalledWith({ origins: ['https://desk.example.com/*'] }));
+    expect(updates).toEqual([]);
+  });
+
+  it('keeps the access a test asked for when the helpdesk is saved, or when a configured helpdesk uses that origin', async () => {
+    const { unmount } = render(<HelpdesksSection view={settingsView([])} onSaved={vi.fn()} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Add a helpdesk' }));
+    fillDesk();
+    fireEvent.click(screen.getByRole('button', { name: 'Test on the current tab' }));
+    await screen.findByText(/Tested on/);
+    fireEvent.click(screen.getByRole('button', { name: 'Add helpdesk' }));
+    await screen.findByText(/Fixture Desk saved/);
+    unmount();
+
+    current = [DESK];
+    render(<HelpdesksSection view={settingsView([DESK])} onSaved={vi.fn()} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Edit' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Test on the current tab' }));
+    await screen.findByText(/Tested on/);
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(screen.queryByRole('button', { name: 'Test on the current tab' })).toBeNull());
+    expect(remove).not.toHaveBeenCalled();
   });
 
   it('removes a helpdesk for everyone after a confirmation, and gives its access back', async () => {

@@ -1,5 +1,5 @@
 // Options › Helpdesks: the tenant's configured helpdesks with their state in this browser; admins add, edit, test and remove them.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { HelpdeskAdapterConfig } from '../../shared/helpdesk-adapters';
 import { sendToBackground } from '../messaging';
 import type { HelpdeskRegistrationView } from '../protocol/helpdesks';
@@ -21,7 +21,9 @@ const NO_POLICY: ManagedPolicyView = { backendUrl: null, allowedHelpdeskOrigins:
 /**
  * The section. Adding asks the browser for access to the helpdesk's origin first, from the click;
  * declined, nothing is saved and the page says why. Removing saves the list without it, then gives
- * the access back. Agents see the list read-only, with "Grant access" where this browser lacks it.
+ * the access back. "Test on the current tab" asks for access too: cancelling the form gives it back
+ * (unless a configured helpdesk uses that origin). Agents see the list read-only, with "Grant access"
+ * where this browser lacks it.
  */
 export function HelpdesksSection(props: { view: SettingsView; onSaved(view: SettingsView): void }) {
   const { view } = props;
@@ -30,6 +32,8 @@ export function HelpdesksSection(props: { view: SettingsView; onSaved(view: Sett
   const [policy, setPolicy] = useState<ManagedPolicyView>(NO_POLICY);
   const [editing, setEditing] = useState<Editing>(null);
   const [notice, setNotice] = useState<Notice>(null);
+  /** Origins the open form's tests asked access for; given back when the form is left without saving them. */
+  const testedOrigins = useRef(new Set<string>());
 
   /** Re-reads the tenant's adapters in the background and (un)registers to match; the states come back. */
   async function sync(): Promise<void> {
@@ -47,6 +51,24 @@ export function HelpdesksSection(props: { view: SettingsView; onSaved(view: Sett
   const policyRefusal = (origin: string) =>
     `Your IT department’s policy allows helpdesks only at ${policy.allowedHelpdeskOrigins?.join(', ') || 'no origin at all'}; ${origin} is not one of them.`;
   const usedElsewhere = (origin: string, exceptId: string) => adapters.some((adapter) => adapter.origin === origin && adapter.id !== exceptId);
+
+  /**
+   * Gives back the access the form's tests asked for, except for `kept` (just saved) and origins a
+   * configured helpdesk uses; the browser itself keeps its manifest hosts (127.0.0.1, localhost).
+   */
+  async function giveBackTestedAccess(kept: string | null, configured: HelpdeskAdapterConfig[]): Promise<void> {
+    const origins = [...testedOrigins.current];
+    testedOrigins.current.clear();
+    for (const origin of origins) {
+      if (origin === kept || configured.some((adapter) => adapter.origin === origin)) continue;
+      await giveBackHelpdeskAccess(origin);
+    }
+  }
+
+  async function cancel(): Promise<void> {
+    setEditing(null);
+    await giveBackTestedAccess(null, adapters);
+  }
 
   /** Saves `list`; the failure as the form shows it (errors of the entry at `index` go to its fields). */
   async function saveList(list: HelpdeskAdapterConfig[], index: number): Promise<FormOutcome<SettingsView>> {
@@ -78,6 +100,7 @@ export function HelpdesksSection(props: { view: SettingsView; onSaved(view: Sett
       return saved;
     }
     if (previous && previous.origin !== config.origin && !usedElsewhere(previous.origin, previous.id)) await giveBackHelpdeskAccess(previous.origin);
+    await giveBackTestedAccess(config.origin, saved.value.settings.helpdeskAdapters);
     props.onSaved(saved.value);
     setEditing(null);
     setNotice({ kind: 'ok', text: `${config.name} saved. Baton’s banners show on its pages (${config.origin}) in every agent’s browser that grants access.` });
@@ -88,6 +111,7 @@ export function HelpdesksSection(props: { view: SettingsView; onSaved(view: Sett
   async function test(config: HelpdeskAdapterConfig) {
     if (!allowedByPolicy(config.origin)) return { ok: false as const, fieldErrors: { origin: policyRefusal(config.origin) } };
     const access = await requestHelpdeskAccess(config.origin);
+    if (access.kind === 'granted') testedOrigins.current.add(config.origin);
     if (access.kind !== 'granted') return { ok: false as const, problem: `Nothing was tested: Baton needs access to ${config.origin} to look into its tab, and it was not granted.` };
     const result = await sendToBackground({ type: 'helpdesks.testOnTab', config });
     if (result.ok) return { ok: true as const, value: result.value };
@@ -189,7 +213,7 @@ export function HelpdesksSection(props: { view: SettingsView; onSaved(view: Sett
           initial={editing.mode === 'edit' ? draftFrom(editing.adapter) : emptyDraft()}
           onSave={save}
           onTest={test}
-          onCancel={() => setEditing(null)}
+          onCancel={() => void cancel()}
         />
       )}
     </Section>

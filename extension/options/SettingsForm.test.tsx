@@ -1,37 +1,28 @@
-// The settings form and rules editor against background answers: server field errors inline, CONFLICT
-// keeps the edits and offers the reload, read-only for agents, the AI key never shown.
+// The settings form against background answers: server field errors inline, CONFLICT keeps the edits
+// and offers the reload, read-only for agents, the AI key never shown (the rules editor: RoutingRulesSection.test.tsx).
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { DEFAULT_TENANT_SETTINGS, publicSettings } from '../../shared/settings';
-import { handleMessages, type ActionResult, type BackgroundHandlers, type BackgroundRequest } from '../messaging';
-import type { RulesView, SettingsView } from '../protocol/options';
-import { RoutingRulesSection } from './RoutingRulesSection';
+import type { ActionResult } from '../messaging';
+import type { SettingsView } from '../protocol/options';
 import { SettingsForm } from './SettingsForm';
+import { errorNear, input, recordingBackground, type } from './form-test-kit';
 
 const TEAM = { id: '3f0c7a2e-5b8d-4c1e-9a6f-2d4b8e1c7a90', name: 'Support' };
 const view = (overrides: Partial<SettingsView> = {}): SettingsView => ({ settings: publicSettings(DEFAULT_TENANT_SETTINGS), version: 3, canEdit: true, readOnlyReason: null, teams: [TEAM], ...overrides });
 const failure = (code: string, message: string, fieldErrors: Record<string, string> | null = null): ActionResult<never> => ({ ok: false, code, message, field: fieldErrors ? Object.keys(fieldErrors)[0]! : null, fieldErrors });
 
-let received: BackgroundRequest[] = [];
-let unregister: () => void = () => undefined;
-/** Registers background answers for the request types a test needs. */
-function answer(handlers: Partial<BackgroundHandlers>) {
-  unregister();
-  const recording = Object.fromEntries(Object.entries(handlers).map(([type, handle]) => [type, (request: BackgroundRequest) => (received.push(request), (handle as (r: BackgroundRequest) => unknown)(request))]));
-  unregister = handleMessages(recording as unknown as BackgroundHandlers);
-}
-const input = (name: string) => document.querySelector<HTMLInputElement>(`[name="${name}"]`)!;
-const type = (name: string, value: string) => fireEvent.change(input(name), { target: { value } });
-const errorNear = (name: string) => input(name).closest('.field, .window, .pattern-row')?.querySelector('.field-error')?.textContent ?? null;
+const background = recordingBackground();
+const answer = background.answer;
+const received = background.received;
 
 beforeEach(() => {
   fakeBrowser.reset();
-  received = [];
 });
 afterEach(() => {
   cleanup();
-  unregister();
+  background.reset();
 });
 
 describe('SettingsForm', () => {
@@ -79,44 +70,5 @@ describe('SettingsForm', () => {
     fireEvent.click(screen.getByText('Replace key'));
     expect(input('ai.apiKey').value).toBe('');
     expect(input('ai.apiKey').type).toBe('password');
-  });
-});
-
-describe('RoutingRulesSection', () => {
-  const rules = (overrides: Partial<RulesView> = {}): ActionResult<RulesView> => ({ ok: true, value: { rules: [], canEdit: true, readOnlyReason: null, ...overrides } });
-
-  it('shows the server’s field error (a bad pattern) on the rule it names', async () => {
-    answer({
-      'rules.list': () => rules(),
-      'rules.save': () => failure('BAD_REQUEST', 'bad', { 'rules.0.condition.pattern': 'rules.0.condition.pattern: pattern is not a valid regular expression: Unterminated group' }),
-    });
-    render(<RoutingRulesSection teams={[TEAM]} />);
-    fireEvent.click(await screen.findByText('+ Add rule'));
-    type('rules.0.name', 'Chargebacks');
-    type('rules.0.condition.pattern', 'chargeback');
-    type('rules.0.actions.0.reason', 'Chargeback');
-    fireEvent.click(screen.getByText('Save rules'));
-    await waitFor(() => expect(errorNear('rules.0.condition.pattern')).toBe('Pattern is not a valid regular expression: Unterminated group'));
-    expect(received.at(-1)).toEqual({ type: 'rules.save', rules: [{ name: 'Chargebacks', enabled: true, condition: { pattern: 'chargeback' }, actions: [{ type: 'escalate', teamId: TEAM.id, reason: 'Chargeback' }] }] });
-  });
-
-  it('moves rules up and down before saving', async () => {
-    const saved = [
-      { id: '9d7f3c1a-2b4e-4f6a-8c0d-1e2f3a4b5c6d', name: 'First', enabled: true, condition: { channel: 'sms' as const }, actions: [{ type: 'takeover_hold' as const }] },
-      { id: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', name: 'Second', enabled: true, condition: { channel: 'email' as const }, actions: [{ type: 'tag' as const, tag: 'mail' }] },
-    ];
-    answer({ 'rules.list': () => rules({ rules: saved }), 'rules.save': (request) => rules({ rules: (request as { rules: typeof saved }).rules }) });
-    render(<RoutingRulesSection teams={[TEAM]} />);
-    fireEvent.click(await screen.findByLabelText('Move rule 2 (Second) up'));
-    fireEvent.click(screen.getByText('Save rules'));
-    await screen.findByText(/Rules saved \(2\)/);
-    expect((received.at(-1) as { rules: { name: string }[] }).rules.map((rule) => rule.name)).toEqual(['Second', 'First']);
-  });
-
-  it('is read-only for an agent, with the reason', async () => {
-    answer({ 'rules.list': () => rules({ canEdit: false, readOnlyReason: 'Only admins can change settings; you are signed in as an agent.' }) });
-    render(<RoutingRulesSection teams={[TEAM]} />);
-    expect(await screen.findByText(/Only admins can change settings/)).toBeTruthy();
-    expect(screen.queryByText('Save rules')).toBeNull();
   });
 });

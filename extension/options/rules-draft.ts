@@ -105,7 +105,8 @@ export function toRuleInput(draft: RuleDraft): RoutingRuleInput {
 /** The rules to save, or the errors by path (`rules.<index>.…`), checked with the API's schema. */
 export function checkRules(drafts: RuleDraft[]): { ok: true; rules: RoutingRuleInput[] } | { ok: false; fieldErrors: FieldErrors } {
   const rules = drafts.map(toRuleInput);
-  const parsed = ZRulesSaveInput.safeParse({ rules });
+  // The rules part of the API's input (the version is the section's, not the drafts').
+  const parsed = ZRulesSaveInput.pick({ rules: true }).safeParse({ rules });
   if (parsed.success) return { ok: true, rules };
   return { ok: false, fieldErrors: issuesByPath(parsed.error.issues) };
 }

@@ -26,8 +26,11 @@ export interface SettingsView {
   teams: { id: string; name: string }[];
 }
 
+/** The tenant's routing rules in order, with the version a save must name, and whether the caller may change them. */
 export interface RulesView {
   rules: RoutingRule[];
+  /** Pass as `expectedVersion` to `rules.save` (0: never saved). */
+  version: number;
   canEdit: boolean;
   readOnlyReason: string | null;
 }
@@ -42,7 +45,8 @@ export type OptionsRequest =
   /** CONFLICT when another admin saved since `expectedVersion` (the form offers to reload). */
   | { type: 'settings.update'; expectedVersion: number; patch: SettingsUpdate }
   | { type: 'rules.list' }
-  | { type: 'rules.save'; rules: RoutingRuleInput[] };
+  /** CONFLICT when another admin saved the rules since `expectedVersion` (the editor offers to reload). */
+  | { type: 'rules.save'; expectedVersion: number; rules: RoutingRuleInput[] };
 
 export interface OptionsResponses {
   'connection.test': ActionResult<MeView>;

@@ -1,8 +1,10 @@
 // The options page in real Chromium against a real backend (issue 10 "Proof required"): cadence saved
 // → the next AI reply is held within [min, max]; min > max → inline error, nothing saved; a
 // non-admin sees it read-only and a forged update is refused; business hours → the banner's
-// "AI resumes at …" moves; two admins → the second save is a CONFLICT that saves nothing.
+// "AI resumes at …" moves; two admins → the second save is a CONFLICT that saves nothing (settings
+// and routing rules alike).
 import { DateTime } from 'luxon';
+import type { Page } from 'puppeteer-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { autoReleaseAt, formatResumeWarning } from '../../backend/src/domain/business-hours.js';
 import { ScheduledReplyEntity } from '../../backend/src/db/entities/conversation.entities.js';
@@ -180,18 +182,74 @@ describe('options: routing rules', () => {
     await page.click('[data-action="save-rules"]');
     await page.waitForSelector('[data-notice="rules"]');
     expect(await fieldError(page, 'rules.0.condition.pattern')).toMatch(/^Pattern is not a valid regular expression: /);
-    expect(await suite.e2e.admin.rules.list.query()).toEqual([]);
+    expect((await rulesNow()).rules).toEqual([]);
     await screenshot(page, 'options-rules-error');
 
     await typeInto(page, 'rules.0.condition.pattern', 'charge ?back');
     await page.click('[data-action="save-rules"]');
     await waitFor(() => textOf(page, '[data-notice="rules"]'), (text) => text?.startsWith('Rules saved (1)') === true, 'the rules to save');
-    expect(await suite.e2e.admin.rules.list.query()).toMatchObject([
+    expect((await rulesNow()).rules).toMatchObject([
       { name: 'Chargebacks', condition: { pattern: 'charge ?back' }, actions: [{ type: 'escalate', teamId: suite.e2e.team.id, reason: 'Customer mentions a chargeback' }] },
     ]);
-    await suite.e2e.admin.rules.save.mutate({ rules: [] });
+    await clearRules();
+  });
+
+  it('two admins edit the rules at once: the second save is a conflict that saves nothing; "Reload their changes" shows the first’s', async () => {
+    const dana = suite.browser('dana');
+    const before = await rulesNow();
+    const first = suite.pages.add(dana, await openOptions(dana));
+    const second = suite.pages.add(dana, await openOptions(dana));
+
+    // A background tab gets no animation frames in headless Chromium: bring each to the front to use it.
+    await first.bringToFront();
+    await addRule(first, 0, { name: 'Refunds', pattern: 'refund', reason: 'Customer asks for a refund' });
+    expect(await saveRules(first)).toMatch(/^Rules saved \(1\)/);
+
+    await second.bringToFront();
+    await addRule(second, 0, { name: 'Chargebacks', pattern: 'charge ?back', reason: 'Customer mentions a chargeback' });
+    const outcome = await saveRules(second);
+    expect(outcome).toContain('Not saved: another admin saved the routing rules after you opened this page.');
+    expect(outcome).toContain('Your edits are still in the list above');
+    expect(await second.$eval(field('rules.0.name'), (input) => (input as HTMLInputElement).value)).toBe('Chargebacks');
+    await screenshot(second, 'options-rules-conflict');
+
+    // Nothing of the second page's edit was saved: the first admin's rule stands.
+    const after = await rulesNow();
+    expect(after.version).toBe(before.version + 1);
+    expect(after.rules.map((rule) => rule.name)).toEqual(['Refunds']);
+
+    await second.click('[data-action="reload-rules"]');
+    await second.waitForSelector('[data-rules-conflict]', { hidden: true });
+    expect(await second.$eval(field('rules.0.name'), (input) => (input as HTMLInputElement).value)).toBe('Refunds');
+    expect(await second.$(field('rules.1.name'))).toBeNull();
+    await clearRules();
   });
 });
+
+const rulesNow = () => suite.e2e.admin.rules.list.query();
+
+/** Saves no rules (naming the current version), for the next test. */
+async function clearRules() {
+  const { version } = await rulesNow();
+  await suite.e2e.admin.rules.save.mutate({ expectedVersion: version, rules: [] });
+}
+
+/** Clicks "+ Add rule" and fills rule `index`: a pattern that escalates to the default team. */
+async function addRule(page: Page, index: number, rule: { name: string; pattern: string; reason: string }) {
+  await page.waitForSelector('fieldset[data-form="rules"]:not([disabled])');
+  await page.click('[data-action="add-rule"]');
+  await typeInto(page, `rules.${index}.name`, rule.name);
+  await typeInto(page, `rules.${index}.condition.pattern`, rule.pattern);
+  await typeInto(page, `rules.${index}.actions.0.reason`, rule.reason);
+}
+
+/** Clicks "Save rules" and returns the notice or the conflict text that answers it. */
+async function saveRules(page: Page): Promise<string> {
+  const attempt = Number(await page.$eval('fieldset[data-form="rules"]', (fieldset) => fieldset.getAttribute('data-attempt'))) + 1;
+  await page.click('[data-action="save-rules"]');
+  const outcome = await page.waitForSelector(`[data-notice="rules"][data-attempt="${attempt}"], [data-rules-conflict][data-attempt="${attempt}"]`);
+  return outcome!.evaluate((element) => (element.textContent ?? '').replace(/\s+/g, ' ').trim());
+}
 
 describe('options: connection', () => {
   it('Test connection says who a credential signs in as (saving nothing); Sign out forgets the credential and keeps the URL', async () => {

@@ -10,6 +10,7 @@ import { startTestBackend, type TestBackend } from '../support/in-process-server
 import { postSignedWebhook } from '../support/signed-webhook.js';
 import { createTestClient, type TestClient } from '../support/trpc-client.js';
 import { storedTimeline } from './stored-timeline.js';
+import { saveRules } from '../support/rules.js';
 import { updateSettings } from '../support/settings.js';
 
 let backend: TestBackend;
@@ -136,7 +137,7 @@ describe('HIPAA mode (SPEC §5.4)', () => {
     const { team, members } = await t.teamWith(TEAM_NAME, ['zara']);
     const zara = members[0]!;
     const otto = await t.agent('otto'); // not on the team
-    await t.admin.rules.save.mutate({ rules: [{ name: 'Refunds', condition: { keywords: ['refund'] }, actions: [{ type: 'escalate', teamId: team.id, reason: 'Refund request' }] }] });
+    await saveRules(t.admin, [{ name: 'Refunds', condition: { keywords: ['refund'] }, actions: [{ type: 'escalate', teamId: team.id, reason: 'Refund request' }] }]);
 
     const stream = openRawEventStream(zara.key, await t.admin.events.latestId.query());
     try {
@@ -223,6 +224,26 @@ describe('HIPAA mode (SPEC §5.4)', () => {
       await stream.stop();
     }
   }, 60_000);
+});
+
+describe('HIPAA mode turned on after a notification was stored', () => {
+  it('notifications.list no longer carries its team, cycle, lead name or reason, in the words or the payload', async () => {
+    const t = await newTenant();
+    await updateSettings(t.admin, { replyCadence: CADENCE_OFF, hipaaMode: false });
+    const { team, members } = await t.teamWith('Zebra Oncology Desk', ['Nora']);
+    const thread = t.newThread('Priscilla Quux');
+    const { conversationId } = await t.customerWrites(thread, 'Hello');
+    await t.admin.escalations.open.mutate({ leadId: await t.leadOf(conversationId), teamId: team.id, reason: 'Chest pain mentioned' });
+    const secrets = ['Zebra Oncology Desk', 'Priscilla Quux', 'Chest pain mentioned'];
+    const before = JSON.stringify(await members[0]!.client.notifications.list.query({ unreadOnly: true, limit: 50 }));
+    expect(leaksIn(before, secrets)).toEqual(secrets); // stored with the details while HIPAA mode was off
+
+    await updateSettings(t.admin, { hipaaMode: true });
+    const [after] = await members[0]!.client.notifications.list.query({ unreadOnly: true, limit: 50 });
+    expect(leaksIn(JSON.stringify(after), secrets)).toEqual([]);
+    expect(after!.payload).not.toHaveProperty('cycle');
+    expect(after).toMatchObject({ kind: 'escalation', conversationId, payload: { conversationId } });
+  });
 });
 
 describe('re-escalated notifications (SPEC §5.10)', () => {

@@ -5,6 +5,7 @@ import { issueDevToken } from '../../backend/src/auth/dev-token.js';
 import type { CreatedTenant } from '../../backend/src/services/tenants.service.js';
 import { startTestBackend, type TestBackend } from '../support/in-process-server.js';
 import { startLocalIdentityProvider, type LocalIdentityProvider } from '../support/jwks-server.js';
+import { saveRules } from '../support/rules.js';
 import { postSignedWebhook } from '../support/signed-webhook.js';
 import { createTestClient, expectTrpcError, type TestClient } from '../support/trpc-client.js';
 
@@ -125,7 +126,7 @@ beforeAll(async () => {
 
   // Both tenants have a rule, so reading or saving rules shows whose they are.
   for (const [tenantClient, name] of [[owner, 'Acme rule'], [createTestClient(backend.server.url, globex.apiKey), 'Globex rule']] as const) {
-    await tenantClient.rules.save.mutate({ rules: [neverMatchingRule(name)] });
+    await saveRules(tenantClient, [neverMatchingRule(name)]);
   }
 }, 120_000);
 
@@ -171,7 +172,8 @@ function call(procedure: Procedure, caller: CallerContext, fixture: Fixture, row
     case 'tasks.list': return client.tasks.list.query({ leadId: fixture.leadId, limit: 50 });
     case 'notifications.list': return client.notifications.list.query({ unreadOnly: false, limit: 200 });
     case 'rules.list': return client.rules.list.query();
-    case 'rules.save': return client.rules.save.mutate({ rules: [neverMatchingRule(rowName)] });
+    // With the caller's current version: a refusal is about who calls, not a stale version.
+    case 'rules.save': return saveRules(client, [neverMatchingRule(rowName)]);
   }
 }
 
@@ -192,7 +194,7 @@ describe('escalation permission matrix (SPEC §5.5, §8)', () => {
     const fixture = await freshFixture(procedure !== 'escalations.open');
     const rowName = `${procedure} by ${callerName}`;
     const rulesBefore = await owner.rules.list.query();
-    const acmeRuleIds = rulesBefore.map((rule) => rule.id);
+    const acmeRuleIds = rulesBefore.rules.map((rule) => rule.id);
 
     if (expected !== 'allowed') {
       const error = await expectTrpcError(call(procedure, caller, fixture, rowName));
@@ -260,18 +262,18 @@ describe('escalation permission matrix (SPEC §5.5, §8)', () => {
         break;
       }
       case 'rules.list': {
-        const ids = (result as { id: string }[]).map((rule) => rule.id);
+        const ids = (result as { rules: { id: string }[] }).rules.map((rule) => rule.id);
         if (sameTenant) expect(result).toEqual(rulesBefore);
         else expect(ids.filter((id) => acmeRuleIds.includes(id))).toEqual([]);
         break;
       }
       case 'rules.save':
-        expect((result as { name: string }[]).map((rule) => rule.name)).toEqual([rowName]);
+        expect((result as { rules: { name: string }[] }).rules.map((rule) => rule.name)).toEqual([rowName]);
         if (sameTenant) {
-          expect((await owner.rules.list.query()).map((rule) => rule.name)).toEqual([rowName]);
+          expect((await owner.rules.list.query()).rules.map((rule) => rule.name)).toEqual([rowName]);
         } else {
           expect(await owner.rules.list.query()).toEqual(rulesBefore);
-          expect((await caller.client.rules.list.query()).map((rule) => rule.name)).toEqual([rowName]);
+          expect((await caller.client.rules.list.query()).rules.map((rule) => rule.name)).toEqual([rowName]);
         }
         break;
     }

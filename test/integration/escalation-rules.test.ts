@@ -6,6 +6,7 @@ import { postSignedWebhook } from '../support/signed-webhook.js';
 import { startTestBackend, type TestBackend } from '../support/in-process-server.js';
 import { createTestClient, expectTrpcError, type TestClient } from '../support/trpc-client.js';
 import { storedTimeline } from './stored-timeline.js';
+import { saveRules } from '../support/rules.js';
 import { updateSettings } from '../support/settings.js';
 
 type Reason = 'handled' | 'false_positive' | 'spam' | 'duplicate' | 'other';
@@ -47,16 +48,14 @@ beforeAll(async () => {
   pat = await agent('Pat', false);
   await updateSettings(admin, { replyCadence: { enabled: false, minDelaySeconds: 0, maxDelaySeconds: 0 } });
   zone = (await admin.settings.get.query()).businessHours.timeZone;
-  await admin.rules.save.mutate({
-    rules: [
+  await saveRules(admin, [
       { name: 'Refunds', condition: { keywords: [PLAIN_RULE.keyword] }, actions: [{ type: 'escalate', teamId, reason: PLAIN_RULE.reason }] },
       ...BYPASS_RULES.map((rule) => ({
         name: rule.name,
         condition: { keywords: [rule.keyword] },
         actions: [{ type: 'escalate' as const, teamId, reason: `${rule.name} keyword`, ...(rule.reasonCode ? { reasonCode: rule.reasonCode } : {}), ...(rule.bypassCooldown ? { bypassCooldown: true } : {}) }],
       })),
-    ],
-  });
+  ]);
 }, 60_000);
 
 afterAll(() => backend?.stop());
@@ -382,7 +381,7 @@ describe('bad input changes nothing', () => {
 
   it('a rule with a bad regular expression is a BAD_REQUEST naming rules.0.condition.pattern', async () => {
     const before = await admin.rules.list.query();
-    const error = await expectTrpcError(admin.rules.save.mutate({ rules: [{ name: 'Broken', condition: { pattern: '(unclosed' }, actions: [{ type: 'escalate', teamId, reason: 'Broken' }] }] }));
+    const error = await expectTrpcError(admin.rules.save.mutate({ expectedVersion: before.version, rules: [{ name: 'Broken', condition: { pattern: '(unclosed' }, actions: [{ type: 'escalate', teamId, reason: 'Broken' }] }] }));
     expect(error).toMatchObject({ code: 'BAD_REQUEST', field: 'rules.0.condition.pattern' });
     expect(error.message).toMatch(/not a valid regular expression/);
     expect(await admin.rules.list.query()).toEqual(before);

@@ -11,6 +11,7 @@ import type { CreatedTenant } from '../../backend/src/services/tenants.service.j
 import { draftJobDone } from '../support/draft-job.js';
 import { startTestBackend, type TestBackend } from '../support/in-process-server.js';
 import { recordQueries } from '../support/query-counter.js';
+import { saveRules } from '../support/rules.js';
 import { updateSettings } from '../support/settings.js';
 import { postSignedWebhook } from '../support/signed-webhook.js';
 import { createTestClient, expectTrpcError, type TestClient } from '../support/trpc-client.js';
@@ -431,16 +432,17 @@ describe('HIPAA mode in the popup lists and notification words', () => {
 
 describe('rules and teams for the options page', () => {
   it('any agent reads the rules; only admins save them', async () => {
-    const saved = await ada.client.rules.save.mutate({ rules: [{ name: 'Refunds', condition: { keywords: ['refund'] }, actions: [{ type: 'tag', tag: 'billing' }] }] });
+    const saved = await saveRules(ada.client, [{ name: 'Refunds', condition: { keywords: ['refund'] }, actions: [{ type: 'tag', tag: 'billing' }] }]);
     expect(await pat.client.rules.list.query()).toEqual(saved);
-    expect(await expectTrpcError(pat.client.rules.save.mutate({ rules: [] }))).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await expectTrpcError(pat.client.rules.save.mutate({ rules: [], expectedVersion: saved.version }))).toMatchObject({ code: 'FORBIDDEN' });
     expect(await pat.client.rules.list.query()).toEqual(saved);
-    expect((await globexAdmin.rules.list.query()).map((rule) => rule.name)).not.toContain('Refunds');
+    expect((await globexAdmin.rules.list.query()).rules.map((rule) => rule.name)).not.toContain('Refunds');
   });
 
   it('a bad regular expression in a rule is a field error on the rule’s path, saving nothing', async () => {
     const before = await ada.client.rules.list.query();
     const error = await expectTrpcError(ada.client.rules.save.mutate({
+      expectedVersion: before.version,
       rules: [
         { name: 'Fine', condition: { keywords: ['ok'] }, actions: [{ type: 'tag', tag: 'ok' }] },
         { name: 'Broken', condition: { pattern: '(refund' }, actions: [{ type: 'tag', tag: 'x' }] },

@@ -8,6 +8,7 @@ import { draftJobDone } from '../support/draft-job.js';
 import { postSignedWebhook } from '../support/signed-webhook.js';
 import { createTestClient, type TestClient } from '../support/trpc-client.js';
 import { storedTimeline } from './stored-timeline.js';
+import { saveRules } from '../support/rules.js';
 import { updateSettings } from '../support/settings.js';
 
 let backend: TestBackend;
@@ -52,7 +53,7 @@ async function answeredByAi(conversationId: string): Promise<string[]> {
 
 describe('routing rule actions', () => {
   beforeAll(async () => {
-    await admin.rules.save.mutate({ rules: [{ name: 'Legal threats', condition: { keywords: ['lawyer'] }, actions: [{ type: 'takeover_hold' }, { type: 'tag', tag: 'legal' }] }] });
+    await saveRules(admin, [{ name: 'Legal threats', condition: { keywords: ['lawyer'] }, actions: [{ type: 'takeover_hold' }, { type: 'tag', tag: 'legal' }] }]);
   });
 
   it('takeover_hold keeps the AI quiet with no holder until an agent picks it up; tag tags the lead', async () => {
@@ -79,7 +80,7 @@ describe('a pattern that backtracks catastrophically', () => {
   it('does not stall message handling: it counts as not matching and the AI still answers', async () => {
     // `a*a*b` passes save-time validation (no nested repetition), yet tested in-line on 5,000 a's
     // it runs for over a minute — past this test's 30 s timeout.
-    await admin.rules.save.mutate({ rules: [{ name: 'Slow', condition: { pattern: 'a*a*b' }, actions: [{ type: 'escalate', teamId: acme.team.id, reason: 'pattern' }] }] });
+    await saveRules(admin, [{ name: 'Slow', condition: { pattern: 'a*a*b' }, actions: [{ type: 'escalate', teamId: acme.team.id, reason: 'pattern' }] }]);
     const { conversationId } = await customerWrites('a'.repeat(5000));
     expect(await answeredByAi(conversationId)).toEqual(['customer', 'ai']);
     expect((await dana.conversations.get.query({ id: conversationId })).escalation).toBeNull();

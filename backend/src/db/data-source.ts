@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ConversationEntity, ConversationRefEntity, LeadEntity, MessageEntity, ScheduledReplyEntity } from './entities/conversation.entities.js';
-import { EscalationEntity, NotificationEntity, RoutingRuleEntity, TaskEntity } from './entities/escalation.entities.js';
+import { EscalationEntity, NotificationEntity, RoutingRuleEntity, RoutingRuleSetEntity, TaskEntity } from './entities/escalation.entities.js';
 import { EventEntity } from './entities/event.entity.js';
 import { AgentEntity, ApiKeyEntity, InstanceSecretEntity, SettingsEntity, TeamEntity, TeamMemberEntity, TenantEntity } from './entities/tenancy.entities.js';
 import { InitialSchema1764115200000 } from './migrations/1764115200000-InitialSchema.js';
@@ -11,6 +11,8 @@ import { Jobs1764201600000 } from './migrations/1764201600000-Jobs.js';
 import { HumanControl1764288000000 } from './migrations/1764288000000-HumanControl.js';
 import { Escalations1764374400000 } from './migrations/1764374400000-Escalations.js';
 import { HelpdeskLocation1764460800000 } from './migrations/1764460800000-HelpdeskLocation.js';
+import { PopupListIndexes1764547200000 } from './migrations/1764547200000-PopupListIndexes.js';
+import { RulesVersion1764633600000 } from './migrations/1764633600000-RulesVersion.js';
 
 export const ENTITIES = [
   TenantEntity,
@@ -28,12 +30,13 @@ export const ENTITIES = [
   TaskEntity,
   NotificationEntity,
   RoutingRuleEntity,
+  RoutingRuleSetEntity,
   EventEntity,
   InstanceSecretEntity,
 ];
 
 /** Migrations in order; listed explicitly so tsx, vitest and a bundler all find them. */
-export const MIGRATIONS = [InitialSchema1764115200000, Jobs1764201600000, HumanControl1764288000000, Escalations1764374400000, HelpdeskLocation1764460800000];
+export const MIGRATIONS = [InitialSchema1764115200000, Jobs1764201600000, HumanControl1764288000000, Escalations1764374400000, HelpdeskLocation1764460800000, PopupListIndexes1764547200000, RulesVersion1764633600000];
 
 export type DatabaseDialect = 'mysql' | 'sqlite';
 

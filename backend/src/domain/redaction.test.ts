@@ -1,6 +1,6 @@
 // HIPAA redaction decides what escalation views, events and notifications carry (SPEC §5.4).
 import { describe, expect, it } from 'vitest';
-import { escalationIdentityFor, notificationDetailsFor } from './redaction.js';
+import { escalationIdentityFor, notificationDetailsFor, notificationPayloadFor } from './redaction.js';
 
 const identity = { team: { id: 't1', name: 'Billing' }, cycle: 3 };
 const details = { teamName: 'Billing', cycle: 3, leadName: 'Priscilla Quux', reason: 'Asked for a refund' };
@@ -23,5 +23,17 @@ describe('HIPAA redaction', () => {
     const out = notificationDetailsFor(hipaaMode, details);
     expect(out).toEqual(expected);
     if (hipaaMode) expect(JSON.stringify(out)).not.toMatch(/Billing|cycle|Priscilla|refund/);
+  });
+});
+
+describe('notificationPayloadFor', () => {
+  const stored = { escalationId: 'e-1', leadId: 'l-1', conversationId: 'c-1', kind: 'escalation', count: 1, trigger: 'rule', teamName: 'Billing', cycle: 3, leadName: 'Jane Doe', reason: 'Refund request' };
+
+  it('keeps everything with HIPAA mode off', () => {
+    expect(notificationPayloadFor(false, stored)).toEqual(stored);
+  });
+
+  it('drops team, cycle, lead name and reason with HIPAA mode on, also from a payload stored before it was on', () => {
+    expect(notificationPayloadFor(true, stored)).toEqual({ escalationId: 'e-1', leadId: 'l-1', conversationId: 'c-1', kind: 'escalation', count: 1, trigger: 'rule' });
   });
 });

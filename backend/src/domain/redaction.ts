@@ -23,3 +23,14 @@ export interface NotificationDetails {
 export function notificationDetailsFor(hipaaMode: boolean, details: NotificationDetails): Partial<NotificationDetails> {
   return hipaaMode ? {} : details;
 }
+
+const NOTIFICATION_DETAIL_KEYS: readonly (keyof NotificationDetails)[] = ['teamName', 'cycle', 'leadName', 'reason'];
+
+/**
+ * A stored notification payload as it may be read now: in HIPAA mode without the details, also when
+ * they were stored before HIPAA mode was turned on (redaction at read time).
+ */
+export function notificationPayloadFor(hipaaMode: boolean, payload: Record<string, unknown>): Record<string, unknown> {
+  if (!hipaaMode) return payload;
+  return Object.fromEntries(Object.entries(payload).filter(([key]) => !(NOTIFICATION_DETAIL_KEYS as readonly string[]).includes(key)));
+}

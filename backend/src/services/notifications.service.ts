@@ -7,6 +7,7 @@ import { ConversationRefEntity } from '../db/entities/conversation.entities.js';
 import { NotificationEntity, type NotificationRow } from '../db/entities/escalation.entities.js';
 import { DomainError } from '../domain/errors.js';
 import { notificationText } from '../domain/notification-text.js';
+import { notificationPayloadFor } from '../domain/redaction.js';
 import { locationOf, NO_LOCATION } from './helpdesk-location.js';
 import { readTenantSettings } from './tenant-settings.js';
 import { withTransaction, type Infrastructure } from './unit-of-work.js';
@@ -21,7 +22,7 @@ export interface NotificationDto extends HelpdeskLocation {
   count: number;
   title: string;
   body: string;
-  /** What was stored (already redacted in HIPAA mode when it was written). */
+  /** What was stored; in HIPAA mode without team, cycle, lead name and reason (whenever it was written). */
   payload: Record<string, unknown>;
   createdAt: string;
   readAt: string | null;
@@ -61,7 +62,7 @@ export function createNotificationsService(infra: Infrastructure) {
           kind: row.kind,
           count: row.count,
           ...words,
-          payload: row.payload,
+          payload: notificationPayloadFor(settings.hipaaMode, row.payload ?? {}),
           createdAt: row.createdAt.toISOString(),
           readAt: row.readAt?.toISOString() ?? null,
         };

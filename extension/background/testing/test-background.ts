@@ -47,6 +47,7 @@ export async function startTestBackground(options: StartTestBackgroundOptions = 
   // The notification center checks at start (notifications.ts): nothing unread, nothing open, unless a test answers otherwise.
   fake.answer('notifications.list', () => []);
   fake.answer('escalations.listOpen', () => []);
+  fake.answer('auth.me', () => ({ agentId: 'agent-test' }));
   fake.answer('conversations.byExternalRef', ({ externalId }: ConversationRef) => {
     const view = views.get(externalId);
     if (!view) throw serverError('NOT_FOUND', 'No conversation for this ticket yet', { field: 'externalId' });

@@ -187,3 +187,21 @@ export const RoutingRuleEntity = new EntitySchema<RoutingRuleRow>({
     updatedAt: instantColumn('updated_at'),
   },
 });
+
+export interface RoutingRuleSetRow {
+  tenantId: string;
+  /** Bumped by every rules.save; a save names the version it edits (no row: version 0). */
+  version: number;
+  updatedAt: Date;
+}
+
+/** One row per tenant that ever saved rules: the version of its ordered rule list (optimistic concurrency). */
+export const RoutingRuleSetEntity = new EntitySchema<RoutingRuleSetRow>({
+  name: 'RoutingRuleSet',
+  tableName: 'routing_rule_sets',
+  columns: {
+    tenantId: { ...uuidColumn('tenant_id'), primary: true },
+    version: integerColumn('version'),
+    updatedAt: instantColumn('updated_at'),
+  },
+});
