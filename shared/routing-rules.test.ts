@@ -167,17 +167,19 @@ describe('ZRoutingRule: rejections say where and why', () => {
 describe('ZRulesSaveInput', () => {
   it('reports a bad pattern at its full path', () => {
     const rules = [rule(), rule({ name: 'Cancel' }), rule({ name: 'Broken', condition: { pattern: '[refund' } })];
-    expect(issues(ZRulesSaveInput.safeParse({ rules }))).toEqual([
+    expect(issues(ZRulesSaveInput.safeParse({ rules, expectedVersion: 0 }))).toEqual([
       'rules.2.condition.pattern: pattern is not a valid regular expression: Unterminated character class',
     ]);
   });
 
   it.each<[string, unknown, string[]]>([
-    ['100 rules', { rules: Array.from({ length: 100 }, () => rule()) }, []],
-    ['no rules', { rules: [] }, []],
-    ['101 rules', { rules: Array.from({ length: 101 }, () => rule()) }, ['rules: must have at most 100 rules']],
-    ['rules not a list', { rules: rule() }, ['rules: must be a list of rules']],
-    ['a rule not an object', { rules: ['Refunds'] }, ['rules.0: must be a rule object']],
+    ['100 rules', { rules: Array.from({ length: 100 }, () => rule()), expectedVersion: 0 }, []],
+    ['no rules', { rules: [], expectedVersion: 3 }, []],
+    ['101 rules', { rules: Array.from({ length: 101 }, () => rule()), expectedVersion: 0 }, ['rules: must have at most 100 rules']],
+    ['rules not a list', { rules: rule(), expectedVersion: 0 }, ['rules: must be a list of rules']],
+    ['a rule not an object', { rules: ['Refunds'], expectedVersion: 0 }, ['rules.0: must be a rule object']],
+    ['no version', { rules: [] }, ['expectedVersion: is required: the version from rules.list (a whole number)']],
+    ['a negative version', { rules: [], expectedVersion: -1 }, ['expectedVersion: must be at least 0']],
   ])('%s', (_name, input, expected) => {
     expect(issues(ZRulesSaveInput.safeParse(input))).toEqual(expected);
   });
