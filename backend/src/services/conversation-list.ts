@@ -57,14 +57,17 @@ export async function readConversationList(manager: EntityManager, principal: Pr
     .leftJoinAndMapOne('c.lead', LeadEntity.options.name, 'lead', 'lead.id = c.lead_id AND lead.tenant_id = c.tenant_id')
     .leftJoinAndMapOne('c.ref', ConversationRefEntity.options.name, 'ref', firstRefJoin('ref', 'c.id', 'c.tenant_id'))
     .leftJoinAndMapOne('c.holder', AgentEntity.options.name, 'holder', 'holder.id = c.held_by_agent_id AND holder.tenant_id = c.tenant_id')
-    // At most one open escalation per lead (a unique index on open_lead_id).
-    .leftJoinAndMapOne('c.escalation', EscalationEntity.options.name, 'esc', 'esc.open_lead_id = c.lead_id AND esc.tenant_id = c.tenant_id')
-    .leftJoinAndMapOne('c.team', TeamEntity.options.name, 'team', 'team.id = esc.team_id AND team.tenant_id = esc.tenant_id')
     .where('c.tenant_id = :tenantId', { tenantId: principal.tenantId });
+  // At most one open escalation per lead (a unique index on open_lead_id). Only escalated ones wanted:
+  // an inner join lets the database start from the tenant's few open escalations, not its conversations.
+  const openEscalation = "esc.open_lead_id = c.lead_id AND esc.tenant_id = c.tenant_id AND esc.status = 'open'";
+  if (query.escalatedForMyTeams) builder.innerJoinAndMapOne('c.escalation', EscalationEntity.options.name, 'esc', openEscalation);
+  else builder.leftJoinAndMapOne('c.escalation', EscalationEntity.options.name, 'esc', openEscalation);
+  builder.leftJoinAndMapOne('c.team', TeamEntity.options.name, 'team', 'team.id = esc.team_id AND team.tenant_id = esc.tenant_id');
   if (query.takenOver !== undefined) builder.andWhere(query.takenOver ? 'c.takeover_source IS NOT NULL' : 'c.takeover_source IS NULL');
   if (query.heldByMe) builder.andWhere('c.held_by_agent_id = :agentId', { agentId });
   if (query.escalatedForMyTeams) {
-    builder.andWhere('esc.id IS NOT NULL AND EXISTS (SELECT 1 FROM team_members member WHERE member.tenant_id = esc.tenant_id AND member.team_id = esc.team_id AND member.agent_id = :agentId)', { agentId });
+    builder.andWhere('EXISTS (SELECT 1 FROM team_members member WHERE member.tenant_id = esc.tenant_id AND member.team_id = esc.team_id AND member.agent_id = :agentId)', { agentId });
   }
   if (position) builder.andWhere('(c.updatedAt < :at OR (c.updatedAt = :at AND c.id < :id))', { at: new Date(position.atMs), id: position.id });
   // One more than asked: it says whether another page follows.
