@@ -52,6 +52,11 @@ export interface ConversationViewDto {
   } | null;
   pendingReply: { id: string; body: string; channel: ChannelName; dueAt: string } | null;
   failedReply: { id: string; body: string; error: string | null; attempts: number; failedAt: string } | null;
+  /**
+   * The AI could not draft a reply to the latest customer message after its retries (issue 11 item 7).
+   * Null once the customer writes again, an agent replies or takes over, or nothing failed.
+   */
+  failedDraft: { messageId: string; error: string; attempts: number; failedAt: string } | null;
   escalation: EscalationBanner | null;
   /** The lead's escalation cooldown while it lasts: `Escalations paused until 6:06 AM CST`. */
   cooldown: { until: string; text: string } | null;

@@ -31,6 +31,8 @@ export const EVENT_TYPES = [
   'reply.superseded',
   'reply.failed',
   'reply.blocked',
+  /** Issue 11 item 7: the AI could not draft a reply to a customer message after its retries. */
+  'reply.draft_failed',
   'lead.tagged',
   'rules.changed',
   'escalation.opened',

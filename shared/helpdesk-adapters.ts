@@ -1,7 +1,7 @@
 // Generic helpdesk adapters (issue 10): an admin describes a helpdesk's pages in options; the backend
 // keeps the list as a tenant setting and every agent's extension overlays those pages with it.
 import { z } from 'zod';
-import { hasNestedRepetition } from './routing-rules.js';
+import { hasNestedRepetition } from './nested-repetition.js';
 
 const MAX_ADAPTERS = 20;
 const MAX_SELECTOR_LENGTH = 300;

@@ -1,8 +1,26 @@
 // Routing rules and guardrails (SPEC §5.2–§5.3): their shape and save-time validation, shared by backend and extension.
+import { RE2JS } from 're2js';
 import { z } from 'zod';
+import { hasNestedRepetition } from './nested-repetition.js';
+
+export { hasNestedRepetition };
 
 /** Flags every rule pattern and blocked pattern runs with: case-insensitive, Unicode-aware. */
 export const PATTERN_FLAGS = 'iu';
+
+/** RE2 prefixes every syntax error with this; the field message already says what failed. */
+const RE2_PREFIX = /^error parsing regexp: /;
+
+/**
+ * Compiles an admin's pattern (JavaScript syntax, flags {@link PATTERN_FLAGS}) for RE2, a
+ * linear-time engine (via `re2js`, pure JavaScript): no pattern can backtrack for minutes, so
+ * none needs a time budget. RE2 is always Unicode-aware; `i` becomes CASE_INSENSITIVE.
+ * Throws on what RE2 cannot run: lookarounds, backreferences, and any syntax error.
+ * @example compilePattern('refund(ed)?').test('REFUNDED') // true
+ */
+export function compilePattern(source: string): RE2JS {
+  return RE2JS.compile(RE2JS.translateRegExp(source), RE2JS.CASE_INSENSITIVE);
+}
 
 const MAX_PATTERN_LENGTH = 500;
 const MAX_RULES = 100;
@@ -42,71 +60,11 @@ const strictObject = <Shape extends z.core.$ZodLooseShape>(shape: Shape) =>
  */
 const ENGINE_PREFIX = /^Invalid regular expression: \/[\s\S]*\/[a-z]*: /;
 
-/**
- * True when `source` has a group that contains an unbounded quantifier (`+`, `*`, `{n,}`, at any
- * depth) and is itself followed by a repeating quantifier (`+`, `*` or any `{…}`; only `?` is
- * exempt): `(a+)+`, `(\w*)*`, `(x+){2,}`, `((a+)b)*`. Such nesting can backtrack exponentially and
- * hang message processing. `(refund|cancel)+` (no inner quantifier) and `(\d{1,3}\.){3}` (bounded
- * inner quantifier) pass.
- *
- * Deliberately simple and conservative: it rejects some safe patterns (`(\d+\.)+`) and does not
- * catch every slow one (overlapping alternatives such as `(a|ab)*`), so evaluation also caps the
- * text a pattern sees. Expects a source that already compiles with {@link PATTERN_FLAGS}; in
- * Unicode mode a `{` outside a class is always a quantifier and classes do not nest.
- * @example hasNestedRepetition('(a+)+') // true
- */
-export function hasNestedRepetition(source: string): boolean {
-  // One frame per open group (the root counts as one): does it contain an unbounded quantifier?
-  const frames: boolean[] = [false];
-  const markUnbounded = () => {
-    frames[frames.length - 1] = true;
-  };
-  /** Index just past the next `}` from `from` (the end of `source` if there is none). */
-  const pastBrace = (from: number) => {
-    const close = source.indexOf('}', from);
-    return close === -1 ? source.length : close + 1;
-  };
-  let inClass = false;
-  let i = 0;
-  while (i < source.length) {
-    const char = source[i];
-    if (char === '\\') {
-      // `\p{L}`, `\P{…}` and `\u{…}` carry braces that are not quantifiers.
-      const escaped = source[i + 1] ?? '';
-      i += 2;
-      if (/^[pPu]$/.test(escaped) && source[i] === '{') i = pastBrace(i);
-      continue;
-    }
-    if (inClass) {
-      if (char === ']') inClass = false;
-      i += 1;
-      continue;
-    }
-    if (char === '[') {
-      inClass = true;
-    } else if (char === '(') {
-      frames.push(false);
-    } else if (char === ')' && frames.length > 1) {
-      const groupHasUnbounded = frames.pop() ?? false;
-      const next = source[i + 1];
-      if (groupHasUnbounded && (next === '+' || next === '*' || next === '{')) return true;
-      if (groupHasUnbounded) markUnbounded();
-    } else if (char === '+' || char === '*') {
-      markUnbounded();
-    } else if (char === '{') {
-      const end = pastBrace(i);
-      if (/^\{\d+,\}$/.test(source.slice(i, end))) markUnbounded();
-      i = end;
-      continue;
-    }
-    i += 1;
-  }
-  return false;
-}
 
 /**
  * What is wrong with a pattern source, or null when it is usable: it must compile with
- * {@link PATTERN_FLAGS} and must not nest repetitions (see {@link hasNestedRepetition}).
+ * {@link PATTERN_FLAGS}, be runnable by RE2 (see {@link compilePattern}) and must not nest
+ * repetitions (see {@link hasNestedRepetition}).
  */
 export function patternProblem(source: string): string | null {
   try {
@@ -114,6 +72,12 @@ export function patternProblem(source: string): string | null {
   } catch (error) {
     const reason = error instanceof Error ? error.message.replace(ENGINE_PREFIX, '') : String(error);
     return `pattern is not a valid regular expression: ${reason}`;
+  }
+  try {
+    compilePattern(source);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.replace(RE2_PREFIX, '') : String(error);
+    return `pattern uses a feature the pattern engine does not support (lookarounds and backreferences are not allowed): ${reason}`;
   }
   if (hasNestedRepetition(source)) return 'pattern has a nested repetition that could hang message processing; simplify it';
   return null;

@@ -16,7 +16,7 @@ import { createJobEngine, type JobEngine } from './jobs/job-engine.js';
 import { registerEscalationJobs } from './jobs/definitions/escalation-jobs.js';
 import { registerConversationJobs } from './jobs/definitions/conversation-jobs.js';
 import { createSweep } from './jobs/sweep.js';
-import { pendingRepliesSweepSource } from './jobs/definitions/reply-sweep-source.js';
+import { pendingRepliesSweepSource, unansweredMessagesSweepSource } from './jobs/definitions/reply-sweep-source.js';
 import { createServices, type Services } from './services/index.js';
 
 export interface RunningServer {
@@ -59,7 +59,7 @@ export async function startServer(env: Env, log: Logger, clock: Clock = systemCl
   const services = createServices({ db, bus, clock, log }, { batonEnv: env.batonEnv, jwt: env.jwt, cooldownSeconds: env.cooldownSeconds }, jobs);
   registerConversationJobs(jobs, services);
   registerEscalationJobs(jobs, services);
-  const sweep = createSweep(jobs, [pendingRepliesSweepSource({ db, bus, clock, log })], log.child({ component: 'sweep' }));
+  const sweep = createSweep(jobs, [pendingRepliesSweepSource({ db, bus, clock, log }), unansweredMessagesSweepSource({ db, bus, clock, log })], log.child({ component: 'sweep' }));
   const { app, endStreams } = createApp({ services, log, metrics, jobsHealth: () => jobs.health(), batonEnv: env.batonEnv });
   const server = http.createServer(app.callback());
   // SSE streams are long-lived: no request timeout, but keep idle sockets from piling up.
@@ -97,7 +97,6 @@ export async function startServer(env: Env, log: Logger, clock: Clock = systemCl
       clearTimeout(grace);
       sweep.stop();
       await jobs.stop(graceMs);
-      await services.patterns.close();
       await bus.close();
       await db.destroy();
     })());

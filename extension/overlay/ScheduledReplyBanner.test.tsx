@@ -148,6 +148,23 @@ describe('ScheduledReplyBanner', () => {
     expect(hasBaton(container, 'reply-banner')).toBe(false);
   });
 
+  it('shows a draft that ran out of retries as text, above any other reply banner', () => {
+    const failedDraft = { messageId: 'message-1', error: 'AI endpoint answered 500', attempts: 4, failedAt: at(-5_000) };
+    const { container } = renderReply(makeView({ failedDraft }));
+    const failed = baton(container, 'draft-failed');
+    expect(failed.getAttribute('role')).toBe('region');
+    expect(failed.textContent).toBe('The AI could not draft a reply: AI endpoint answered 500. Reply yourself or ask again when the AI is back.');
+    expect(hasBaton(container, 'reply-banner')).toBe(false);
+    expect(hasBaton(container, 'reply-failed')).toBe(false);
+  });
+
+  it('renders a failed draft\'s error as text, never HTML', () => {
+    const failedDraft = { messageId: 'message-1', error: XSS, attempts: 1, failedAt: at(-1) };
+    const { container } = renderReply(makeView({ failedDraft }));
+    expect(container.querySelector('img')).toBeNull();
+    expect(baton(container, 'draft-failed-text').textContent).toBe(`The AI could not draft a reply: ${XSS}. Reply yourself or ask again when the AI is back.`);
+  });
+
   it('disables every action while Baton is offline', () => {
     const { container } = renderReply(makeView({ pendingReply: pending(45_000) }), { connection: { state: 'offline', message: 'x', retryAt: null } });
     for (const name of ['send-now', 'edit-send', 'cancel-reply']) expect((baton(container, name) as HTMLButtonElement).disabled).toBe(true);

@@ -1,4 +1,4 @@
-// `baton-reply`: the scheduled AI reply above the composer (SPEC §3.3) — text, countdown, Send Now / Edit & Send / Cancel; a failed delivery.
+// `baton-reply`: the scheduled AI reply above the composer (SPEC §3.3) — text, countdown, Send Now / Edit & Send / Cancel; a failed delivery; a failed draft.
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { ActionButton, ActionError } from './ActionButton';
 import { actionsAvailable } from './banner-wording';
@@ -13,6 +13,7 @@ import { useServerNow, systemClock, type Clock } from './use-server-now';
 
 type PendingReply = NonNullable<ConversationView['pendingReply']>;
 type FailedReply = NonNullable<ConversationView['failedReply']>;
+type FailedDraft = NonNullable<ConversationView['failedDraft']>;
 
 /**
  * The reply banner of the watched thread: the pending AI reply (if any) and the last failed
@@ -25,10 +26,13 @@ export function ScheduledReplyBanner({ store, actions, clock = systemClock }: Ov
   const known = knownThread(thread);
   if (known === null) return null;
   const { pendingReply, failedReply } = known.view;
-  if (pendingReply === null && failedReply === null) return null;
+  // Absent in a view from an older backend: treated as nothing failed.
+  const failedDraft = known.view.failedDraft ?? null;
+  if (pendingReply === null && failedReply === null && failedDraft === null) return null;
   const enabled = actionsAvailable(connection, thread);
   return (
     <div className="baton-root baton-reply-stack">
+      {failedDraft !== null && <FailedDraftNotice draft={failedDraft} />}
       {failedReply !== null && <FailedDelivery reply={failedReply} />}
       {pendingReply !== null && (
         <PendingReplyBanner
@@ -189,6 +193,20 @@ function FailedDelivery({ reply }: { reply: FailedReply }) {
       </p>
       <p className="baton-reply-body" data-baton="reply-failed-body">
         {reply.body}
+      </p>
+    </section>
+  );
+}
+
+/** The AI could not draft a reply to the customer's latest message (issue 11 item 7): the agent answers. */
+function FailedDraftNotice({ draft }: { draft: FailedDraft }) {
+  const error = draft.error.replace(/[.\s]+$/, '') || 'unknown error';
+  return (
+    <section className="baton-banner baton-banner--failed" data-baton="draft-failed" role="region" aria-label="AI draft failed">
+      <p className="baton-facts">
+        <strong className="baton-banner-title" data-baton="draft-failed-text">
+          The AI could not draft a reply: {error}. Reply yourself or ask again when the AI is back.
+        </strong>
       </p>
     </section>
   );

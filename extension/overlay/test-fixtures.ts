@@ -35,6 +35,7 @@ export function makeView(overrides: Partial<ConversationView> = {}): Conversatio
     takeover: null,
     pendingReply: null,
     failedReply: null,
+    failedDraft: null,
     escalation: null,
     cooldown: null,
     viewer: { agentId: 'agent-me', name: 'Sam Lee', canResolve: true },

@@ -12,6 +12,7 @@ import { createTestClient, type TestClient } from '../support/trpc-client.js';
 import { storedTimeline } from './stored-timeline.js';
 import { saveRules } from '../support/rules.js';
 import { updateSettings } from '../support/settings.js';
+import { SettingsEntity } from '../../backend/src/db/entities/tenancy.entities.js';
 
 let backend: TestBackend;
 
@@ -386,6 +387,38 @@ describe('guardrails (SPEC §5.2)', () => {
 
       const view = await waitFor(() => t.admin.conversations.get.query({ id: conversationId }), (current) => current.escalation !== null, 'the guardrail escalation');
       expect(view.escalation).toMatchObject({ trigger: 'guardrail', status: 'open', team: { id: t.created.team.id } });
+      expect(view.pendingReply).toBeNull();
+      const timeline = await storedTimeline(backend.server.db, conversationId);
+      expect(timeline.messages.map((message) => message.author)).toEqual(['customer']);
+      expect(timeline.events.map((event) => event.type)).not.toContain('reply.scheduled');
+    } finally {
+      events.stop();
+    }
+  });
+
+  // Fail closed (issue 11, item 6): a stored pattern that cannot be evaluated holds every draft back.
+  // Written straight into the settings row, as a value saved before today's validation would be.
+  it.each([
+    ['a lookahead, valid JavaScript that RE2 cannot run', 'never(?= said)'],
+    ['a pattern no engine compiles', 'broken('],
+  ])('does not send an AI draft while a stored guardrail pattern is %s: reply.blocked, and a guardrail escalation', async (_name, pattern) => {
+    const t = await newTenant();
+    await updateSettings(t.admin, { replyCadence: CADENCE_OFF, guardrails: { blockedPatterns: ['guarantee'] } });
+    const settingsRows = backend.server.db.getRepository(SettingsEntity);
+    const row = (await settingsRows.findOneBy({ tenantId: t.created.tenant.id }))!;
+    const values = { ...(row.values as Record<string, unknown>), guardrails: { blockedPatterns: ['guarantee', pattern] } };
+    await settingsRows.update({ tenantId: t.created.tenant.id }, { values: values as never });
+    const events = collectEvents(t.admin, {});
+    try {
+      await events.started;
+      const { conversationId, messageId } = await t.customerWrites(t.newThread(), 'about my order');
+      await events.waitFor((list) => list.some((event) => event.type === 'reply.blocked' && event.conversationId === conversationId), 20_000);
+      const blocked = events.events.find((event) => event.type === 'reply.blocked')!;
+      expect(blocked.after).toMatchObject({ inReplyToMessageId: messageId, guardrail: pattern, cause: 'unevaluable' });
+
+      const view = await waitFor(() => t.admin.conversations.get.query({ id: conversationId }), (current) => current.escalation !== null, 'the guardrail escalation');
+      expect(view.escalation).toMatchObject({ trigger: 'guardrail', status: 'open', reasonCode: 'guardrail', team: { id: t.created.team.id } });
+      expect(view.escalation!.reason).toContain('cannot be evaluated');
       expect(view.pendingReply).toBeNull();
       const timeline = await storedTimeline(backend.server.db, conversationId);
       expect(timeline.messages.map((message) => message.author)).toEqual(['customer']);

@@ -81,6 +81,13 @@ describe('evaluateRules: pattern, channel, lead tags, business hours', () => {
   });
 });
 
+describe('evaluateRules: an old stored pattern RE2 cannot run', () => {
+  it('does not match (stored before RE2, so not through today\'s save schema)', () => {
+    const stored: RoutingRule = { name: 'Old', enabled: true, condition: { pattern: 'refund(?= now)' }, actions: [{ type: 'tag', tag: 'old' }] };
+    expect(evaluateRules([stored, ...rules(tagRule({ pattern: 'refund' }, 'New'))], message('refund now')).matched.map((rule) => rule.ruleName)).toEqual(['New']);
+  });
+});
+
 describe('evaluateRules: every part of a condition must hold', () => {
   const all: RoutingCondition = { keywords: ['refund'], pattern: 'order \\d+', channel: 'email', leadTags: ['vip'], businessHours: 'closed' };
   const fits = message('Refund for order 42 please', { channel: 'email', leadTags: ['VIP'], withinBusinessHours: false });
@@ -198,16 +205,25 @@ describe('checkGuardrails', () => {
   const guardrails = { blockedPatterns: ['guarantee', '\\b\\d{3}-\\d{2}-\\d{4}\\b', 'refund(ed)? in full'] };
   it.each<[string, string, ReturnType<typeof checkGuardrails>]>([
     ['a clean draft', 'Thanks, we will look into it.', { allowed: true }],
-    ['a blocked word, any case', 'We GUARANTEE delivery', { allowed: false, pattern: 'guarantee' }],
-    ['a social security number', 'Your SSN 123-45-6789 is on file', { allowed: false, pattern: '\\b\\d{3}-\\d{2}-\\d{4}\\b' }],
-    ['the first of several hits is reported', 'Refunded in full, guaranteed', { allowed: false, pattern: 'guarantee' }],
+    ['a blocked word, any case', 'We GUARANTEE delivery', { allowed: false, pattern: 'guarantee', cause: 'matched' }],
+    ['a social security number', 'Your SSN 123-45-6789 is on file', { allowed: false, pattern: '\\b\\d{3}-\\d{2}-\\d{4}\\b', cause: 'matched' }],
+    ['the first of several hits is reported', 'Refunded in full, guaranteed', { allowed: false, pattern: 'guarantee', cause: 'matched' }],
     ['a near miss', 'Refunded partially', { allowed: true }],
-    ['a hit past 5,000 characters still blocks', `${'ok '.repeat(3000)}guarantee`, { allowed: false, pattern: 'guarantee' }],
+    ['a hit past 5,000 characters still blocks', `${'ok '.repeat(3000)}guarantee`, { allowed: false, pattern: 'guarantee', cause: 'matched' }],
   ])('%s', (_name, draft, verdict) => {
     expect(checkGuardrails(guardrails, draft)).toEqual(verdict);
   });
 
   it('allows everything when nothing is blocked', () => {
     expect(checkGuardrails({ blockedPatterns: [] }, 'We guarantee it')).toEqual({ allowed: true });
+  });
+
+  // Fail closed (issue 11, item 6): an old stored pattern RE2 cannot run blocks even a clean draft.
+  it.each([['a lookahead', 'never(?= said)'], ['a backreference', '(x)\\1'], ['a syntax error', 'broken(']])('blocks every draft while a pattern has %s', (_name, pattern) => {
+    expect(checkGuardrails({ blockedPatterns: ['guarantee', pattern] }, 'Thanks, we will look into it.')).toEqual({ allowed: false, pattern, cause: 'unevaluable' });
+  });
+
+  it('runs a catastrophic pattern in linear time', () => {
+    expect(checkGuardrails({ blockedPatterns: ['(a+)+$'] }, `${'a'.repeat(10_000)}!`)).toEqual({ allowed: true });
   });
 });

@@ -1,5 +1,6 @@
 // Routing rules and guardrails at message time (SPEC §5.2–§5.3): what an inbound message triggers, and whether an AI draft may go out.
 import { PATTERN_FLAGS, type EscalateAction, type RoutingCondition, type RoutingRule } from '../../../shared/routing-rules.js';
+import { testPattern } from './pattern-matcher.js';
 
 /** The inbound customer message the rules look at. */
 export interface RoutedMessage {
@@ -23,13 +24,15 @@ export interface RuleEvaluation {
   tags: string[];
 }
 
-export type GuardrailVerdict = { allowed: true } | { allowed: false; pattern: string };
+/**
+ * `cause`: `matched` — the draft matches `pattern`; `unevaluable` — `pattern` cannot be run (RE2
+ * cannot compile it), so the draft is held back all the same: guardrails fail closed.
+ */
+export type GuardrailVerdict = { allowed: true } | { allowed: false; pattern: string; cause: 'matched' | 'unevaluable' };
 
 /**
- * A rule pattern sees at most this many characters of the body, so a huge message cannot turn a
- * merely slow pattern into an outage (`a*b` takes ~30 ms on 5,000 characters, minutes on a
- * megabyte). It cannot rescue an exponential or high-degree pattern that slips past validation
- * (`(a|aa)*b`, `a*a*b`). Keywords (linear to match) still see the whole body.
+ * A rule pattern sees at most this many characters of the body: patterns run in linear time (RE2),
+ * and this bounds that time on a huge message. Keywords still see the whole body.
  */
 export const PATTERN_TEXT_LIMIT = 5000;
 
@@ -38,8 +41,9 @@ const WORD_CHAR = String.raw`[\p{L}\p{M}\p{N}\p{Pc}]`;
 const STARTS_WITH_WORD_CHAR = new RegExp(`^${WORD_CHAR}`, 'u');
 const ENDS_WITH_WORD_CHAR = new RegExp(`${WORD_CHAR}$`, 'u');
 
-// Compiled expressions, by pattern source and by keyword list: rules run on every inbound message
-// and a tenant's rules rarely change. None has the `g` or `y` flag, so `test` keeps no `lastIndex`
+// Compiled keyword expressions, by keyword list: rules run on every inbound message and a tenant's
+// rules rarely change. (Admins' patterns are compiled for RE2 by pattern-matcher.ts; keyword
+// expressions are ours, escaped literals, safe for the built-in engine.) None has the `g` or `y` flag, so `test` keeps no `lastIndex`
 // state and sharing them is safe. Each cache is simply emptied when full, a crude bound on memory.
 const MAX_CACHED_EXPRESSIONS = 1000;
 
@@ -56,7 +60,6 @@ function expressionCache(toSource: (key: string) => string): (key: string) => Re
   };
 }
 
-const compiledPattern = expressionCache((source) => source);
 // Keyed by the list as JSON: unambiguous whatever the keywords contain.
 const compiledKeywords = expressionCache((json) => keywordsSource(JSON.parse(json) as string[]));
 
@@ -98,12 +101,6 @@ interface PreparedMessage {
 /** The text a rule pattern is tested against: the body in NFC, cut at {@link PATTERN_TEXT_LIMIT}. */
 export const patternTextOf = (body: string): string => patternText(body.normalize('NFC'));
 
-/**
- * Pattern results computed elsewhere (a worker with a time budget, services/pattern-sandbox.ts):
- * when given, patterns are looked up here instead of run in-line; a missing one does not match.
- */
-export type PatternVerdicts = ReadonlyMap<string, boolean>;
-
 function prepare(message: RoutedMessage): PreparedMessage {
   let body: string | undefined;
   let patternBody: string | undefined;
@@ -119,15 +116,14 @@ function prepare(message: RoutedMessage): PreparedMessage {
 }
 
 /** Every part the condition has must hold; cheap parts first. Empty `keywords`/`leadTags` lists count as absent. */
-function conditionHolds(condition: RoutingCondition, message: PreparedMessage, verdicts: PatternVerdicts | undefined): boolean {
+function conditionHolds(condition: RoutingCondition, message: PreparedMessage): boolean {
   if (condition.channel !== undefined && condition.channel !== message.channel) return false;
   if (condition.businessHours !== undefined && (condition.businessHours === 'open') !== message.withinBusinessHours) return false;
   if (condition.leadTags?.some((tag) => !message.leadTags.has(tag.trim().toLowerCase()))) return false;
   if (condition.keywords?.length && !compiledKeywords(JSON.stringify(condition.keywords)).test(message.body())) return false;
-  if (condition.pattern !== undefined) {
-    const matched = verdicts ? verdicts.get(condition.pattern) === true : compiledPattern(condition.pattern).test(message.patternBody());
-    if (!matched) return false;
-  }
+  // A pattern RE2 cannot run (stored before RE2) does not match: a rule adds escalations, tags and
+  // holds, so failing to match is the quiet side.
+  if (condition.pattern !== undefined && testPattern(condition.pattern, message.patternBody()) !== 'matched') return false;
   return true;
 }
 
@@ -136,7 +132,8 @@ function conditionHolds(condition: RoutingCondition, message: PreparedMessage, v
  * are skipped. A rule matches when every condition part it has holds:
  * - `keywords`: any keyword appears as a whole word or phrase, case-insensitively (`refund`
  *   matches `Refund!`, not `refunded`; `money back` matches `money\n back`);
- * - `pattern`: the expression (flags `iu`) matches the first {@link PATTERN_TEXT_LIMIT} characters;
+ * - `pattern`: the expression (flags `iu`, run by RE2) matches the first {@link PATTERN_TEXT_LIMIT}
+ *   characters; a pattern RE2 cannot compile does not match;
  * - `channel`: equal; `leadTags`: the lead has all of them (case-insensitive);
  * - `businessHours`: `open` within business hours, `closed` outside.
  *
@@ -146,12 +143,12 @@ function conditionHolds(condition: RoutingCondition, message: PreparedMessage, v
  * @example evaluateRules([refundRule], { body: 'I want a Refund!', channel: 'sms', leadTags: [], withinBusinessHours: true })
  * // { matched: [{ ruleId, ruleName: 'Refunds' }], escalate: { type: 'escalate', …, ruleName: 'Refunds' }, takeoverHold: false, tags: [] }
  */
-export function evaluateRules(rules: RoutingRule[], message: RoutedMessage, verdicts?: PatternVerdicts): RuleEvaluation {
+export function evaluateRules(rules: RoutingRule[], message: RoutedMessage): RuleEvaluation {
   const prepared = prepare(message);
   const evaluation: RuleEvaluation = { matched: [], escalate: null, takeoverHold: false, tags: [] };
   const seenTags = new Set<string>();
   for (const rule of rules) {
-    if (!rule.enabled || !conditionHolds(rule.condition, prepared, verdicts)) continue;
+    if (!rule.enabled || !conditionHolds(rule.condition, prepared)) continue;
     evaluation.matched.push({ ruleId: rule.id, ruleName: rule.name });
     for (const action of rule.actions) {
       if (action.type === 'escalate') {
@@ -168,14 +165,18 @@ export function evaluateRules(rules: RoutingRule[], message: RoutedMessage, verd
 }
 
 /**
- * May this AI draft go out? Blocked by the first blocked pattern (flags `iu`) that matches it
- * (SPEC §5.2: a violation is not sent and escalates). Unlike rule patterns, the whole draft is
- * tested: a guardrail must not be dodged by length, and drafts are bounded by the AI's output.
- * Expects patterns parsed by `ZGuardrails`.
- * @example checkGuardrails({ blockedPatterns: ['guarantee'] }, 'We guarantee it') // { allowed: false, pattern: 'guarantee' }
+ * May this AI draft go out? Blocked by the first blocked pattern (flags `iu`, run by RE2) that
+ * matches it (SPEC §5.2: a violation is not sent and escalates), or that cannot be evaluated:
+ * guardrails fail closed (issue 11, item 6), so an old stored pattern RE2 cannot compile holds
+ * every draft back until an admin fixes it. Unlike rule patterns, the whole draft is tested: a
+ * guardrail must not be dodged by length, and drafts are bounded by the AI's output.
+ * @example checkGuardrails({ blockedPatterns: ['guarantee'] }, 'We guarantee it') // { allowed: false, pattern: 'guarantee', cause: 'matched' }
  */
-export function checkGuardrails(guardrails: { blockedPatterns: string[] }, draft: string, verdicts?: PatternVerdicts): GuardrailVerdict {
+export function checkGuardrails(guardrails: { blockedPatterns: readonly string[] }, draft: string): GuardrailVerdict {
   const text = draft.normalize('NFC');
-  const pattern = guardrails.blockedPatterns.find((source) => (verdicts ? verdicts.get(source) === true : compiledPattern(source).test(text)));
-  return pattern === undefined ? { allowed: true } : { allowed: false, pattern };
+  for (const pattern of guardrails.blockedPatterns) {
+    const outcome = testPattern(pattern, text);
+    if (outcome !== 'not_matched') return { allowed: false, pattern, cause: outcome };
+  }
+  return { allowed: true };
 }

@@ -191,6 +191,10 @@ function eventSentence(event: TimelineEventInput, wording: TimelineWording): str
       return 'AI reply replaced: the customer wrote again';
     case 'reply.blocked':
       return 'AI draft held back by a guardrail';
+    case 'reply.draft_failed': {
+      const error = text(after?.error);
+      return `The AI could not draft a reply${error ? `: ${error}` : ''}`;
+    }
     case 'lead.tagged':
       return tagsAdded(event);
     case 'escalation.opened':

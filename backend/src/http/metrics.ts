@@ -47,6 +47,13 @@ export function createMetrics() {
       labelNames: ['job', 'reason'] as const,
       registers: [registry],
     }),
+    /** Jobs whose last attempt failed: e.g. `ai.draft` is a customer message the AI could not draft (issue 11 item 7). */
+    jobRetriesExhausted: new Counter({
+      name: 'baton_job_retries_exhausted_total',
+      help: 'Jobs that failed on their last attempt and will not be retried, by job',
+      labelNames: ['job'] as const,
+      registers: [registry],
+    }),
     eventSubscribers: new Gauge({ name: 'baton_event_subscribers', help: 'Open event-stream subscriptions in this process', registers: [registry] }),
   };
 }

@@ -32,6 +32,11 @@ export interface JobDefinition<T extends ScheduledPayload> {
   concurrency?: number;
   /** Retry delays for failures other than payload errors; null stops retrying. */
   retryDelayMs?: (attempt: number) => number | null;
+  /**
+   * Called once when the last attempt failed (no retry follows), before the failure is stored: the
+   * owner records it where people see it (issue 11 item 7). If it throws, the failure is only logged.
+   */
+  onRetriesExhausted?(payload: T, error: string, attempts: number): Promise<void>;
 }
 
 export interface JobEngineOptions {
@@ -76,6 +81,12 @@ async function withDeadline<T>(work: Promise<T>, deadlineMs: number, name: strin
     clearTimeout(timer);
   }
 }
+/** A thrown value as one line of text for people (any value: Agenda's fork mode throws plain objects). */
+function describeError(error: unknown): string {
+  const text = error instanceof Error ? error.message : typeof error === 'string' ? error : JSON.stringify(error) ?? String(error);
+  return text.slice(0, 500);
+}
+
 const defaultRetry = (attempt: number) => (attempt <= 5 ? Math.min(1000 * 2 ** (attempt - 1), 60_000) : null);
 
 export function createJobEngine(options: JobEngineOptions) {
@@ -145,7 +156,14 @@ export function createJobEngine(options: JobEngineOptions) {
             await withDeadline(definition.handle(parsed.data, job as Job<T>), deadlineOf(job, jobLockLifetimeMs), definition.name, jobLockLifetimeMs);
           } catch (error) {
             options.metrics?.jobFailures.inc({ job: definition.name, reason: error instanceof JobTimeoutError ? 'timeout' : 'handler' });
-            log.warn({ err: error, job: definition.name, jobId: String(job.attrs._id), attempt: (job.attrs.failCount ?? 0) + 1 }, 'job failed');
+            const attempt = (job.attrs.failCount ?? 0) + 1;
+            log.warn({ err: error, job: definition.name, jobId: String(job.attrs._id), attempt }, 'job failed');
+            if (retry(attempt) === null) {
+              options.metrics?.jobRetriesExhausted.inc({ job: definition.name });
+              await definition.onRetriesExhausted?.(parsed.data, describeError(error), attempt).catch((hookError: unknown) =>
+                log.error({ err: hookError, job: definition.name, jobId: String(job.attrs._id) }, 'recording a job that ran out of retries failed'),
+              );
+            }
             throw error;
           } finally {
             inFlight -= 1;

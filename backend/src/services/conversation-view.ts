@@ -5,12 +5,14 @@ import type { ConversationViewDto, ResolveReasonOption } from '../../../shared/c
 import type { TenantSettings } from '../../../shared/settings.js';
 import type { Principal } from '../auth/principal.js';
 import { LeadEntity, ScheduledReplyEntity, type ConversationRow } from '../db/entities/conversation.entities.js';
+import { EventEntity, type EventRow } from '../db/entities/event.entity.js';
 import type { EscalationRow } from '../db/entities/escalation.entities.js';
 import { AgentEntity } from '../db/entities/tenancy.entities.js';
 import { formatResumeWarning, isInWarningPeriod } from '../domain/business-hours.js';
 import { cooldownNotice, mayResolve, RESOLVE_REASON_LABELS, RESOLVE_REASON_RULES, RESOLVE_REASONS } from '../domain/escalation.js';
 import { findOpenEscalation, isTeamMember, loadEscalationView, resolverOf } from './escalation-store.js';
 import { findFirstRef } from './helpdesk-location.js';
+import { lastHumanActivityAt } from './takeover-effects.js';
 
 /** The resolve form's reasons, in the table's order, with which need a note (SPEC §5.6). */
 const RESOLVE_REASON_OPTIONS: ResolveReasonOption[] = RESOLVE_REASONS.map((reason) => ({
@@ -20,6 +22,24 @@ const RESOLVE_REASON_OPTIONS: ResolveReasonOption[] = RESOLVE_REASONS.map((reaso
   startsCooldown: RESOLVE_REASON_RULES[reason].stampsCooldown,
   releasesTakeover: RESOLVE_REASON_RULES[reason].releasesTakeover,
 }));
+
+/**
+ * The draft failure still worth showing (issue 11 item 7): about the latest customer message, with no
+ * agent reply or takeover since. `event` is the conversation's latest `reply.draft_failed`.
+ */
+function failedDraftOf(conversation: ConversationRow, event: EventRow | null): ConversationViewDto['failedDraft'] {
+  const after = event?.after;
+  if (!event || !after || typeof after.inReplyToMessageId !== 'string' || typeof after.messageAt !== 'string') return null;
+  if (conversation.lastCustomerMessageAt && Date.parse(after.messageAt) < conversation.lastCustomerMessageAt.getTime()) return null;
+  const humanAt = lastHumanActivityAt(conversation);
+  if (conversation.takeoverSource !== null || (humanAt && humanAt >= event.createdAt)) return null;
+  return {
+    messageId: after.inReplyToMessageId,
+    error: typeof after.error === 'string' ? after.error : 'unknown error',
+    attempts: typeof after.attempts === 'number' ? after.attempts : 1,
+    failedAt: event.createdAt.toISOString(),
+  };
+}
 
 /**
  * May the viewer resolve this escalation (SPEC §5.5)? The domain's rule; team membership is read
@@ -35,7 +55,7 @@ async function viewerMayResolve(manager: EntityManager, viewer: Principal, escal
  * the escalation's team and the viewer's membership are read only when the lead has an open escalation. `knownHolder`: the caller when they hold it (saves a query on takeover).
  */
 export async function conversationView(manager: EntityManager, conversation: ConversationRow, settings: TenantSettings, now: Date, viewer: Principal, knownHolder?: { id: string; name: string }): Promise<ConversationViewDto> {
-  const [lead, holder, openReplies, open, ref] = await Promise.all([
+  const [lead, holder, openReplies, open, ref, draftFailure] = await Promise.all([
     manager.getRepository(LeadEntity).findOneBy({ id: conversation.leadId, tenantId: conversation.tenantId }),
     !conversation.heldByAgentId ? null : knownHolder?.id === conversation.heldByAgentId ? knownHolder : manager.getRepository(AgentEntity).findOneBy({ id: conversation.heldByAgentId, tenantId: conversation.tenantId }),
     // Pending and failed replies in one read (few per conversation).
@@ -46,6 +66,8 @@ export async function conversationView(manager: EntityManager, conversation: Con
     ),
     // Where the thread lives in the helpdesk (issue 10): the popup and notifications link to it.
     findFirstRef(manager, conversation.tenantId, conversation.id),
+    // The latest draft that ran out of retries (the conversation_id, id index).
+    manager.getRepository(EventEntity).findOne({ where: { conversationId: conversation.id, tenantId: conversation.tenantId, type: 'reply.draft_failed' }, order: { id: 'DESC' } }),
   ]);
   const [escalation, canResolve] = open ?? [null, false];
   const pendingReply = openReplies.filter((reply) => reply.status === 'pending').sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())[0] ?? null;
@@ -73,6 +95,8 @@ export async function conversationView(manager: EntityManager, conversation: Con
       : null,
     pendingReply: pendingReply ? { id: pendingReply.id, body: pendingReply.body, channel: pendingReply.channel, dueAt: pendingReply.dueAt.toISOString() } : null,
     failedReply: showFailed ? { id: failedReply.id, body: failedReply.body, error: failedReply.lastError, attempts: failedReply.attempts, failedAt: failedReply.updatedAt.toISOString() } : null,
+    // A late run that drafted after all (a hung attempt finishing) puts its reply on the banner instead.
+    failedDraft: openReplies.some((reply) => reply.inReplyToMessageId === draftFailure?.after?.inReplyToMessageId) ? null : failedDraftOf(conversation, draftFailure),
     escalation,
     cooldown: lead?.cooldownUntil && lead.cooldownUntil > now ? { until: lead.cooldownUntil.toISOString(), text: cooldownNotice(lead.cooldownUntil, zone) } : null,
     viewer: { agentId: viewer.agentId, name: viewer.displayName, canResolve },

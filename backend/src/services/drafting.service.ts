@@ -16,12 +16,11 @@ import { readTenantSettings } from './tenant-settings.js';
 import { withTransaction, type Infrastructure } from './unit-of-work.js';
 import { checkGuardrails } from '../domain/routing-rules.js';
 import type { EscalationsService } from './escalations.service.js';
-import type { PatternSandbox } from './pattern-sandbox.js';
 import { escalateSystemProblem } from './sla.service.js';
 
 const THREAD_LENGTH = 20;
 
-export function createDraftingService(infra: Infrastructure, jobs: JobEngine, builtIn: Drafter, random: RandomSource, escalations: EscalationsService, patterns: PatternSandbox) {
+export function createDraftingService(infra: Infrastructure, jobs: JobEngine, builtIn: Drafter, random: RandomSource, escalations: EscalationsService) {
   /** The tenant's configured drafter: an OpenAI-compatible endpoint, or the built-in responder. */
   const drafterFor = (ai: AiSettings): Drafter =>
     ai.provider === 'openai_compatible' && ai.url && ai.model ? createOpenAiCompatibleDrafter({ url: ai.url, model: ai.model, apiKey: ai.apiKey }) : builtIn;
@@ -46,8 +45,8 @@ export function createDraftingService(infra: Infrastructure, jobs: JobEngine, bu
       const thread = (await manager.getRepository(MessageEntity).find({ where: { tenantId, conversationId }, order: { createdAt: 'DESC' }, take: THREAD_LENGTH })).reverse();
       const text = (await drafter.draft(thread.map((entry) => ({ author: entry.author, body: entry.body })))).slice(0, REPLY_BODY_MAX_LENGTH[message.channel]);
 
-      // Guardrail patterns run in a worker with a time budget, before the transaction takes its locks.
-      const guardrailVerdicts = await patterns.test(guardrails.blockedPatterns, text.normalize('NFC'));
+      // Guardrail patterns run before the transaction takes its locks (RE2: linear time, no budget).
+      const guardrailVerdict = checkGuardrails(guardrails, text);
 
       return withTransaction(infra, tenantId, async (uow) => {
         // Checked again under the conversation lock: a takeover or a human reply meanwhile wins.
@@ -55,11 +54,15 @@ export function createDraftingService(infra: Infrastructure, jobs: JobEngine, bu
         if (!railFor(current, message.createdAt).allowed) return null;
         if (await uow.manager.getRepository(ScheduledReplyEntity).existsBy({ tenantId, inReplyToMessageId: messageId })) return null;
         const settings = await readTenantSettings(uow.manager, tenantId);
-        // Guardrails (SPEC §5.2): a draft matching a blocked pattern is never scheduled; it escalates through any cooldown.
-        const verdict = checkGuardrails(settings.guardrails, text, guardrailVerdicts);
+        // Guardrails (SPEC §5.2) fail closed (issue 11, item 6): a draft matching a blocked pattern, or
+        // facing one that cannot be evaluated, is never scheduled; it escalates through any cooldown.
+        // Only if an admin changed the patterns while the AI drafted are they run again, under the lock.
+        const unchanged = JSON.stringify(settings.guardrails.blockedPatterns) === JSON.stringify(guardrails.blockedPatterns);
+        const verdict = unchanged ? guardrailVerdict : checkGuardrails(settings.guardrails, text);
         if (!verdict.allowed) {
-          await uow.record({ type: 'reply.blocked', actor: 'system', conversationId, leadId: current.leadId, after: { inReplyToMessageId: messageId, guardrail: verdict.pattern, drafter: drafter.name } });
-          await escalateSystemProblem(uow, escalations, current, settings, { trigger: 'guardrail', reason: 'An AI draft broke a guardrail and was not sent', reasonCode: 'guardrail' });
+          await uow.record({ type: 'reply.blocked', actor: 'system', conversationId, leadId: current.leadId, after: { inReplyToMessageId: messageId, guardrail: verdict.pattern, cause: verdict.cause, drafter: drafter.name } });
+          const reason = verdict.cause === 'matched' ? 'An AI draft broke a guardrail and was not sent' : 'An AI draft was not sent: a guardrail pattern cannot be evaluated; fix it in the guardrail settings';
+          await escalateSystemProblem(uow, escalations, current, settings, { trigger: 'guardrail', reason, reasonCode: 'guardrail' });
           return null;
         }
         const dueAt = replyDueAt(uow.now, settings.replyCadence, random) ?? uow.now;
@@ -72,6 +75,21 @@ export function createDraftingService(infra: Infrastructure, jobs: JobEngine, bu
         uow.afterCommit(job.announce);
         await uow.record({ type: 'reply.scheduled', actor: 'system', conversationId, leadId: current.leadId, after: { replyId: reply.id, body: reply.body, dueAt: dueAt.toISOString(), cadence: settings.replyCadence.enabled, drafter: drafter.name } });
         return reply;
+      });
+    },
+
+    /**
+     * The draft job ran out of retries (issue 11 item 7): records `reply.draft_failed`, which the
+     * conversation view shows as its `failedDraft` and the sweep reads as "answered". Nothing is sent.
+     */
+    async recordDraftFailure(payload: AiDraftPayload, error: string, attempts: number): Promise<void> {
+      const { tenantId, conversationId, messageId } = payload;
+      await withTransaction(infra, tenantId, async (uow) => {
+        const current = await lockConversation(uow.manager, tenantId, conversationId);
+        const message = await uow.manager.getRepository(MessageEntity).findOneBy({ id: messageId, tenantId });
+        // A run that succeeded meanwhile (another process, a re-armed job) answered it after all.
+        if (!message || (await uow.manager.getRepository(ScheduledReplyEntity).existsBy({ tenantId, inReplyToMessageId: messageId }))) return;
+        await uow.record({ type: 'reply.draft_failed', actor: 'system', conversationId, leadId: current.leadId, after: { inReplyToMessageId: messageId, messageAt: message.createdAt.toISOString(), error, attempts } });
       });
     },
   };

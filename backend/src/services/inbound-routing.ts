@@ -3,8 +3,7 @@
 import type { TenantSettings } from '../../../shared/settings.js';
 import { LeadEntity, type ConversationRow, type MessageRow } from '../db/entities/conversation.entities.js';
 import { isWithinBusinessHours } from '../domain/business-hours.js';
-import { evaluateRules, patternTextOf } from '../domain/routing-rules.js';
-import type { PatternSandbox } from './pattern-sandbox.js';
+import { evaluateRules } from '../domain/routing-rules.js';
 import type { JobEngine } from '../jobs/job-engine.js';
 import type { createConversationsService } from './conversations.service.js';
 import { lockLead } from './escalation-store.js';
@@ -17,7 +16,6 @@ export interface RoutingDependencies {
   jobs: JobEngine;
   escalations: EscalationsService;
   conversations: Pick<ReturnType<typeof createConversationsService>, 'holdByRuleWithin'>;
-  patterns: PatternSandbox;
 }
 
 /**
@@ -28,10 +26,8 @@ export async function routeCustomerMessage(uow: UnitOfWork, deps: RoutingDepende
   const { tenantId } = conversation;
   const lead = await lockLead(uow.manager, tenantId, conversation.leadId);
   const rules = (await loadRules(uow.manager, tenantId)).filter((rule) => rule.enabled);
-  // Admins' regular expressions run in a worker with a time budget (pattern-sandbox.ts).
-  const patterns = rules.flatMap((rule) => (rule.condition.pattern ? [rule.condition.pattern] : []));
-  const verdicts = await deps.patterns.test(patterns, patternTextOf(message.body));
-  const evaluation = evaluateRules(rules, { body: message.body, channel: message.channel, leadTags: lead.tags, withinBusinessHours: isWithinBusinessHours(settings.businessHours, uow.now) }, verdicts);
+  // Admins' patterns run in-line: RE2 is linear in the (capped) body, so they cannot stall the lock.
+  const evaluation = evaluateRules(rules, { body: message.body, channel: message.channel, leadTags: lead.tags, withinBusinessHours: isWithinBusinessHours(settings.businessHours, uow.now) });
   const scope = { tenantId, lead, conversationId: conversation.id, settings, actor: 'customer' };
 
   // An open escalation counts the message once, whatever the rules say (SPEC §5.10).

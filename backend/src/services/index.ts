@@ -6,7 +6,6 @@ import { createTasksService } from './tasks.service.js';
 import { createNotificationsService } from './notifications.service.js';
 import { createRulesService } from './rules.service.js';
 import { createSlaService } from './sla.service.js';
-import { createPatternSandbox } from './pattern-sandbox.js';
 import { createAgentsService } from './admin/agents.service.js';
 import { createApiKeysService } from './admin/api-keys.service.js';
 import { createTeamsService } from './admin/teams.service.js';
@@ -40,7 +39,6 @@ export type ServiceSettings = AuthSettings & { cooldownSeconds?: number };
 export function createServices(infra: Infrastructure, settings: ServiceSettings, jobs: JobEngine, adapters: ConversationAdapters = { connector: outboxConnector, drafter: ruleBasedResponder }) {
   const authenticator = new Authenticator(infra, settings);
   const conversations = createConversationsService(infra, jobs);
-  const patterns = createPatternSandbox(infra.log);
   const escalations = createEscalationsService(infra, jobs, { cooldownSeconds: settings.cooldownSeconds ?? COOLDOWN_BY_ENVIRONMENT[settings.batonEnv] }, conversations);
   const credentialsChanged = () => authenticator.invalidateAll();
   return {
@@ -53,8 +51,7 @@ export function createServices(infra: Infrastructure, settings: ServiceSettings,
     webhookSecret: createWebhookSecretService(infra),
     events: createEventsService(infra),
     jobs,
-    patterns,
-    inbound: createInboundService(infra, jobs, { escalations, conversations, patterns }),
+    inbound: createInboundService(infra, jobs, { escalations, conversations }),
     conversations,
     escalations,
     tasks: createTasksService(infra, escalations),
@@ -64,7 +61,7 @@ export function createServices(infra: Infrastructure, settings: ServiceSettings,
     settings: createSettingsService(infra, jobs),
     replies: createRepliesService(infra, jobs, adapters.connector, adapters.delivery),
     messages: createMessagesService(infra, jobs, adapters.connector, escalations),
-    drafting: createDraftingService(infra, jobs, adapters.drafter, adapters.random ?? Math.random, escalations, patterns),
+    drafting: createDraftingService(infra, jobs, adapters.drafter, adapters.random ?? Math.random, escalations),
   };
 }
 

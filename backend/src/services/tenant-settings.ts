@@ -26,12 +26,27 @@ function settingsOfRow(row: SettingsRow | null): TenantSettings {
   let settings = parsedByDocument.get(key);
   if (!settings) {
     const parsed = ZTenantSettings.safeParse(row.values ?? {});
-    // A stored document that no longer parses (an old shape) falls back to defaults field by field.
-    settings = parsed.success ? parsed.data : DEFAULTS;
+    // A stored document that no longer parses (an old shape) falls back to defaults, except its
+    // guardrails: dropping them would let every draft out (they fail closed, issue 11 item 6).
+    settings = parsed.success ? parsed.data : withStoredGuardrails(row.values);
     if (parsedByDocument.size >= MAX_CACHED_DOCUMENTS) parsedByDocument.delete(parsedByDocument.keys().next().value!);
     parsedByDocument.set(key, settings);
   }
   return structuredClone(settings);
+}
+
+/**
+ * Defaults (or the document's other fields, if only its guardrails fail) with the stored blocked
+ * patterns kept as they are, unvalidated: one that no longer passes validation (say a lookahead,
+ * saved before patterns ran on RE2) is still enforced, and an unevaluable one blocks every draft.
+ */
+function withStoredGuardrails(values: unknown): TenantSettings {
+  const document = (values ?? {}) as Record<string, unknown>;
+  const { guardrails, ...others } = document;
+  const rest = ZTenantSettings.safeParse(others);
+  const stored = (guardrails as { blockedPatterns?: unknown } | undefined)?.blockedPatterns;
+  const blockedPatterns = Array.isArray(stored) ? stored.filter((pattern): pattern is string => typeof pattern === 'string') : [];
+  return { ...(rest.success ? rest.data : DEFAULTS), guardrails: { blockedPatterns } };
 }
 
 const DEFAULTS: TenantSettings = Object.freeze(ZTenantSettings.parse({}));

@@ -3,6 +3,10 @@ import type { Services } from '../../services/index.js';
 import type { JobEngine } from '../job-engine.js';
 import { AI_DRAFT_JOB, AUTO_RELEASE_JOB, REPLY_SEND_JOB, ZAiDraftPayload, ZAutoReleasePayload, ZReplySendPayload } from './job-names.js';
 
+/** A draft is retried after 2 s, 5 s and 10 s, then recorded as failed: a customer is waiting. */
+export const DRAFT_RETRY_DELAYS_MS = [2000, 5000, 10_000] as const;
+const draftRetryDelayMs = (attempt: number): number | null => DRAFT_RETRY_DELAYS_MS[attempt - 1] ?? null;
+
 export function registerConversationJobs(engine: JobEngine, services: Services): void {
   engine.define({
     name: AUTO_RELEASE_JOB,
@@ -17,6 +21,9 @@ export function registerConversationJobs(engine: JobEngine, services: Services):
     async handle(payload) {
       await services.drafting.draftReply(payload);
     },
+    retryDelayMs: draftRetryDelayMs,
+    // The customer is waiting: once the AI stays down, agents see it on the banner (issue 11 item 7).
+    onRetriesExhausted: (payload, error, attempts) => services.drafting.recordDraftFailure(payload, error, attempts),
   });
   engine.define({
     name: REPLY_SEND_JOB,
