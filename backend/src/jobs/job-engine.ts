@@ -83,8 +83,13 @@ async function withDeadline<T>(work: Promise<T>, deadlineMs: number, name: strin
 }
 /** A thrown value as one line of text for people (any value: Agenda's fork mode throws plain objects). */
 function describeError(error: unknown): string {
-  const text = error instanceof Error ? error.message : typeof error === 'string' ? error : JSON.stringify(error) ?? String(error);
-  return text.slice(0, 500);
+  if (error instanceof Error) return error.message.slice(0, 500);
+  if (typeof error === 'string') return error.slice(0, 500);
+  try {
+    return (JSON.stringify(error) ?? String(error)).slice(0, 500);
+  } catch {
+    return String(error).slice(0, 500); // circular or BigInt: JSON cannot say it
+  }
 }
 
 const defaultRetry = (attempt: number) => (attempt <= 5 ? Math.min(1000 * 2 ** (attempt - 1), 60_000) : null);
