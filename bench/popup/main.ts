@@ -2,7 +2,6 @@
 // (conversations.list heldByMe, escalations.listOpen myTeams) against a tenant with a long history,
 // over HTTP on MariaDB + Redis, with conversations.get as the peer in the same run. Prints one JSON
 // line per phase; the last is the one with the popup-list indexes (or without, if so asked).
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,12 +10,12 @@ import { TableIndex, type DataSource } from 'typeorm';
 import type { Principal } from '../../backend/src/auth/principal.js';
 import { createDataSource } from '../../backend/src/db/data-source.js';
 import { POPUP_LIST_INDEXES } from '../../backend/src/db/migrations/1764547200000-PopupListIndexes.js';
+import { spawnBackend } from '../../test/support/spawned-backend.js';
 import { createTestClient } from '../../test/support/trpc-client.js';
 import { runClosedLoop, type LoadClient } from './load.js';
 import { captureListStatements, databaseTime, explain, type ListName } from './plans.js';
 import { seedTenantHistory, type SeededHistory } from './seed.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const SERVER_URL = process.env.BENCH_DB_SERVER_URL ?? 'mysql://root@127.0.0.1:3306';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -53,23 +52,12 @@ function options() {
   };
 }
 
+/** The backend as production runs it (test/support/spawned-backend.ts), and the admin dev token its first start prints. */
 async function startBackend(databaseUrl: string, dataDir: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'backend/src/main.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, REDIS_URL, PORT: '0', LOG_LEVEL: 'warn', BATON_DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Baton is running at (http:\/\/\S+)/.exec(output);
-      if (match && output.includes('admin dev token')) resolve(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`backend exited with ${code}: ${output}`)));
-  });
-  const devToken = /admin dev token:\s+(\S+)/.exec(output)![1]!;
-  return { url, devToken, stop: () => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : (child.once('exit', resolve), child.kill('SIGTERM')))) };
+  const backend = await spawnBackend({ DATABASE_URL: databaseUrl, REDIS_URL, BATON_DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+  const devToken = /admin dev token:\s+(\S+)/.exec(backend.output())?.[1];
+  if (!devToken) throw new Error(`the backend printed no admin dev token:\n${backend.output()}`);
+  return { url: backend.url, devToken, stop: () => backend.stop() };
 }
 
 /** Drops or (re)creates the popup-list indexes by hand: the migration stays recorded, so the backend does not notice. */

@@ -2,7 +2,7 @@
 // own), the current tab's thread from the hub, the connection, the server clock offset; popup.openConversation.
 import { describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import type { ConversationListPage, OpenEscalationItem } from '../../shared/conversation-list';
+import type { ConversationListPage } from '../../shared/conversation-list';
 import { sendToBackground } from '../messaging';
 import type { ConversationRef } from '../overlay/overlay-model';
 import { OFFLINE_MESSAGE, UNAUTHORIZED_MESSAGE, UNCONFIGURED_MESSAGE } from './action-result';
@@ -10,6 +10,7 @@ import { POPUP_LIST_LIMIT, READING_THREAD_MESSAGE, connectionOf } from './popup-
 import { fakeView, serverError } from './testing/fake-backend';
 import { createFakePort } from './testing/fake-port';
 import { useTestBackground } from './testing/test-background';
+import { makeOpenEscalation } from '../popup/test-fixtures';
 
 const ref: ConversationRef = { connector: 'demo', externalId: 'DEMO-1' };
 const view = fakeView({ id: 'conv-a', helpdeskUrl: 'http://127.0.0.1:8787/demo/acme/c/DEMO-1' });
@@ -35,24 +36,7 @@ function takeoversPage(serverNowMs: number): ConversationListPage {
   };
 }
 
-const escalation: OpenEscalationItem = {
-  id: 'esc-1',
-  leadId: 'lead-b',
-  leadName: 'Sam Lee',
-  conversationId: 'conv-b',
-  connector: 'demo',
-  externalId: 'DEMO-2',
-  helpdeskUrl: null,
-  teamId: 'team-1',
-  teamName: 'Support',
-  cycle: 1,
-  reason: 'Customer asks for a refund',
-  reasonCode: null,
-  trigger: 'manual',
-  openedAt: '2026-01-05T13:50:00.000Z',
-  lastActivityAt: '2026-01-05T13:50:00.000Z',
-  activityCount: 1,
-};
+const escalation = makeOpenEscalation({ leadId: 'lead-b', conversationId: 'conv-b', externalId: 'DEMO-2', openedAt: '2026-01-05T13:50:00.000Z', lastActivityAt: '2026-01-05T13:50:00.000Z' });
 
 describe('popup handlers', () => {
   const t = useTestBackground({ views: { 'DEMO-1': view } });

@@ -2,13 +2,14 @@
 // escalations (click opens), connection states with the way to Options, the mute switch, text never as HTML.
 import { act, cleanup, fireEvent, render, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ConversationListItem, OpenEscalationItem } from '../../shared/conversation-list';
+import type { ConversationListItem } from '../../shared/conversation-list';
 import type { ActionResult } from '../messaging';
 import type { ConversationView } from '../overlay/overlay-model';
 import { makeTakeover, makeView } from '../overlay/test-fixtures';
 import type { PopupState } from '../protocol/popup';
 import type { PopupClient } from './popup-client';
 import { PopupApp } from './PopupApp';
+import { makeOpenEscalation } from './test-fixtures';
 
 afterEach(cleanup);
 
@@ -29,24 +30,7 @@ const takeoverItem: ConversationListItem = {
   updatedAt: '2026-01-05T13:00:00.000Z',
 };
 
-const escalationItem: OpenEscalationItem = {
-  id: 'esc-1',
-  leadId: 'lead-e',
-  leadName: 'Sam Lee',
-  conversationId: 'conv-esc',
-  connector: 'demo',
-  externalId: 'DEMO-9',
-  helpdeskUrl: null,
-  teamId: 'team-1',
-  teamName: 'Support',
-  cycle: 1,
-  reason: 'Customer asks for a refund',
-  reasonCode: null,
-  trigger: 'manual',
-  openedAt: '2026-01-05T13:48:00.000Z',
-  lastActivityAt: '2026-01-05T13:48:00.000Z',
-  activityCount: 1,
-};
+const escalationItem = makeOpenEscalation();
 
 function popupState(overrides: Partial<PopupState> = {}): PopupState {
   return {

@@ -374,16 +374,18 @@ describe('SLA breach (SPEC §5.2, §5.9)', () => {
 });
 
 describe('guardrails (SPEC §5.2)', () => {
-  it('does not send an AI draft that matches a blocked pattern: reply.blocked, and a guardrail escalation', async () => {
-    const t = await newTenant();
-    await updateSettings(t.admin, { replyCadence: CADENCE_OFF, guardrails: { blockedPatterns: ['order number'] } });
+  /**
+   * A customer writes to `t`; the AI's draft must be blocked (`reply.blocked` with `blockedEvent`) and
+   * escalated as a guardrail violation, never scheduled or sent. Answers the open escalation.
+   */
+  async function expectDraftBlocked(t: Awaited<ReturnType<typeof newTenant>>, blockedEvent: Record<string, unknown>) {
     const events = collectEvents(t.admin, {});
     try {
       await events.started;
       const { conversationId, messageId } = await t.customerWrites(t.newThread(), 'about my order');
       await events.waitFor((list) => list.some((event) => event.type === 'reply.blocked' && event.conversationId === conversationId), 20_000);
       const blocked = events.events.find((event) => event.type === 'reply.blocked')!;
-      expect(blocked.after).toMatchObject({ inReplyToMessageId: messageId, guardrail: 'order number' });
+      expect(blocked.after).toMatchObject({ inReplyToMessageId: messageId, ...blockedEvent });
 
       const view = await waitFor(() => t.admin.conversations.get.query({ id: conversationId }), (current) => current.escalation !== null, 'the guardrail escalation');
       expect(view.escalation).toMatchObject({ trigger: 'guardrail', status: 'open', team: { id: t.created.team.id } });
@@ -391,9 +393,16 @@ describe('guardrails (SPEC §5.2)', () => {
       const timeline = await storedTimeline(backend.server.db, conversationId);
       expect(timeline.messages.map((message) => message.author)).toEqual(['customer']);
       expect(timeline.events.map((event) => event.type)).not.toContain('reply.scheduled');
+      return view.escalation!;
     } finally {
       events.stop();
     }
+  }
+
+  it('does not send an AI draft that matches a blocked pattern: reply.blocked, and a guardrail escalation', async () => {
+    const t = await newTenant();
+    await updateSettings(t.admin, { replyCadence: CADENCE_OFF, guardrails: { blockedPatterns: ['order number'] } });
+    await expectDraftBlocked(t, { guardrail: 'order number' });
   });
 
   // Fail closed (issue 11, item 6): a stored pattern that cannot be evaluated holds every draft back.
@@ -408,23 +417,9 @@ describe('guardrails (SPEC §5.2)', () => {
     const row = (await settingsRows.findOneBy({ tenantId: t.created.tenant.id }))!;
     const values = { ...(row.values as Record<string, unknown>), guardrails: { blockedPatterns: ['guarantee', pattern] } };
     await settingsRows.update({ tenantId: t.created.tenant.id }, { values: values as never });
-    const events = collectEvents(t.admin, {});
-    try {
-      await events.started;
-      const { conversationId, messageId } = await t.customerWrites(t.newThread(), 'about my order');
-      await events.waitFor((list) => list.some((event) => event.type === 'reply.blocked' && event.conversationId === conversationId), 20_000);
-      const blocked = events.events.find((event) => event.type === 'reply.blocked')!;
-      expect(blocked.after).toMatchObject({ inReplyToMessageId: messageId, guardrail: pattern, cause: 'unevaluable' });
-
-      const view = await waitFor(() => t.admin.conversations.get.query({ id: conversationId }), (current) => current.escalation !== null, 'the guardrail escalation');
-      expect(view.escalation).toMatchObject({ trigger: 'guardrail', status: 'open', reasonCode: 'guardrail', team: { id: t.created.team.id } });
-      expect(view.escalation!.reason).toContain('cannot be evaluated');
-      expect(view.pendingReply).toBeNull();
-      const timeline = await storedTimeline(backend.server.db, conversationId);
-      expect(timeline.messages.map((message) => message.author)).toEqual(['customer']);
-      expect(timeline.events.map((event) => event.type)).not.toContain('reply.scheduled');
-    } finally {
-      events.stop();
-    }
+    const escalation = await expectDraftBlocked(t, { guardrail: pattern, cause: 'unevaluable' });
+    expect(escalation).toMatchObject({ reasonCode: 'guardrail' });
+    expect(escalation.reason).toContain('cannot be evaluated');
   });
 });
+
