@@ -72,7 +72,7 @@ export function createDraftingService(infra: Infrastructure, jobs: JobEngine, bu
         };
         await uow.manager.getRepository(ScheduledReplyEntity).insert(reply);
         const job = await jobs.scheduleInTransaction(uow.manager, REPLY_SEND_JOB, dueAt, { dueAt: dueAt.toISOString(), ref: refs.reply(reply.id), tenantId, replyId: reply.id });
-        uow.afterCommit(job.announce);
+        uow.announce(job);
         await uow.record({ type: 'reply.scheduled', actor: 'system', conversationId, leadId: current.leadId, after: { replyId: reply.id, body: reply.body, dueAt: dueAt.toISOString(), cadence: settings.replyCadence.enabled, drafter: drafter.name } });
         return reply;
       });

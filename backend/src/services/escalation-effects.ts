@@ -72,7 +72,7 @@ export async function applyEscalationEffects(uow: UnitOfWork, jobs: JobEngine, c
       case 'schedule_notification_flush': {
         // One flush per window: re-arming replaces the one armed by earlier activity.
         const job = await jobs.replaceInTransaction(uow.manager, ESCALATION_FLUSH_JOB, effect.at, { dueAt: effect.at.toISOString(), ref: refs.escalationFlush(row.id), tenantId: context.tenantId, escalationId: row.id });
-        uow.afterCommit(job.announce);
+        uow.announce(job);
         break;
       }
       case 'stamp_cooldown': {

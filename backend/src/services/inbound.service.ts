@@ -67,7 +67,7 @@ export function createInboundService(infra: Infrastructure, jobs: JobEngine, rou
         conversationId: conversation.id,
         messageId: message.id,
       });
-      uow.afterCommit(draft.announce);
+      uow.announce(draft);
       return { status: 'accepted', conversationId: conversation.id, messageId: message.id };
     });
   }

@@ -38,7 +38,7 @@ export async function applyReplyDecision(
         break;
       case 'schedule_send_job': {
         const job = await jobs.replaceInTransaction(uow.manager, REPLY_SEND_JOB, effect.at, { dueAt: effect.at.toISOString(), ref: refs.reply(reply.id), tenantId: reply.tenantId, replyId: reply.id });
-        uow.afterCommit(job.announce);
+        uow.announce(job);
         break;
       }
       case 'deliver':

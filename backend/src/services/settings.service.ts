@@ -41,7 +41,7 @@ export function createSettingsService(infra: Infrastructure, jobs: JobEngine) {
         conversationId: conversation.id,
         takenOverAt: conversation.takenOverAt.toISOString(),
       });
-      uow.afterCommit(job.announce);
+      uow.announce(job);
       await uow.record({
         type: 'takeover.auto_release_rescheduled',
         actor: 'system',

@@ -18,7 +18,7 @@ const MINUTE_MS = 60_000;
 export async function armSlaTimer(uow: UnitOfWork, jobs: JobEngine, input: { tenantId: string; conversationId: string; messageId: string; settings: TenantSettings }): Promise<void> {
   const dueAt = new Date(uow.now.getTime() + input.settings.slaResponseMinutes * MINUTE_MS);
   const job = await jobs.scheduleInTransaction(uow.manager, SLA_CHECK_JOB, dueAt, { dueAt: dueAt.toISOString(), ref: refs.sla(input.messageId), tenantId: input.tenantId, conversationId: input.conversationId, messageId: input.messageId });
-  uow.afterCommit(job.announce);
+  uow.announce(job);
 }
 
 /**

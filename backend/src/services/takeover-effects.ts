@@ -61,7 +61,7 @@ export async function applyTakeoverDecision(
           conversationId: conversation.id,
           takenOverAt: effect.takenOverAt.toISOString(),
         });
-        uow.afterCommit(job.announce);
+        uow.announce(job);
         break;
       }
       case 'record':

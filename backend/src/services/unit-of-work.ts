@@ -21,6 +21,8 @@ export interface UnitOfWork {
   now: Date;
   /** Appends a timeline event in this transaction; it is published after commit. */
   record(event: NewEvent): Promise<BatonEvent>;
+  /** A job scheduled in this transaction: every process hears of it after the commit, never on rollback. */
+  announce(job: { announce(): unknown }): void;
   /** Runs after the commit (e.g. announcing a job); never when the transaction rolls back. */
   afterCommit(action: () => unknown): void;
 }
@@ -47,6 +49,7 @@ export async function withTransaction<T>(
           recorded.push(wire);
           return wire;
         },
+        announce: (job) => afterCommit.push(job.announce),
         afterCommit: (action) => afterCommit.push(action),
       });
     }),
