@@ -53,6 +53,12 @@ export interface ConversationViewDto {
   pendingReply: { id: string; body: string; channel: ChannelName; dueAt: string } | null;
   failedReply: { id: string; body: string; error: string | null; attempts: number; failedAt: string } | null;
   /**
+   * An AI reply past its point of no return (issue 11 item 2, README): `sending` (its failed attempts
+   * so far in `attempts` / `lastError`), or `sent` moments around a recent takeover. It can no longer
+   * be stopped, so the banner offers no action; with a takeover it says the reply was already on its way.
+   */
+  replyInFlight: { id: string; body: string; channel: ChannelName; status: 'sending' | 'sent'; attempts: number; lastError: string | null } | null;
+  /**
    * The AI could not draft a reply to the latest customer message after its retries (issue 11 item 7).
    * Null once the customer writes again, an agent replies or takes over, or nothing failed.
    */

@@ -18,6 +18,8 @@ export const EVENT_TYPES = [
   'conversation.helpdesk_url_recorded',
   'message.received',
   'message.sent',
+  /** Issue 11 item 2: an agent message sent through Baton could not be delivered after its retries. */
+  'message.delivery_failed',
   'takeover.started',
   'takeover.transferred',
   'takeover.released',
@@ -26,6 +28,8 @@ export const EVENT_TYPES = [
   'reply.sent',
   'reply.edited',
   'reply.send_now',
+  /** Issue 11 item 2: the send job's claim, the cut-off: from here the reply is leaving (README). */
+  'reply.sending',
   'reply.retry_scheduled',
   'reply.cancelled',
   'reply.superseded',
@@ -48,7 +52,7 @@ export const EVENT_TYPES = [
 export type EventType = (typeof EVENT_TYPES)[number];
 
 export const ZBatonEvent = z.object({
-  /** The events-table row id (decimal string): also the SSE event id used to resume. */
+  /** The event's position in its tenant's stream (decimal string, commit order, no gaps): the SSE event id used to resume. */
   id: z.string(),
   type: z.enum(EVENT_TYPES),
   /** Null: not about one conversation. */

@@ -42,6 +42,13 @@ describe('loadEnv', () => {
     expect(loadEnv({ BATON_ENV: batonEnv, COOLDOWN_SECONDS: '42' }).cooldownSeconds).toBe(42);
   });
 
+  it('shifts the clock by BATON_CLOCK_OFFSET_MS only in development (a test setting), 0 otherwise', () => {
+    expect(loadEnv({}).clockOffsetMs).toBe(0);
+    expect(loadEnv({ BATON_CLOCK_OFFSET_MS: '-5000' }).clockOffsetMs).toBe(-5000);
+    expect(loadEnv({ BATON_ENV: 'development', BATON_CLOCK_OFFSET_MS: '3600000' }).clockOffsetMs).toBe(3600000);
+    expect(loadEnv({ BATON_ENV: 'production', BATON_CLOCK_OFFSET_MS: '' }).clockOffsetMs).toBe(0);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadEnv({ DATABASE_URL: '', REDIS_URL: '', PORT: '' })).toMatchObject({ databaseUrl: null, redisUrl: null, port: 8787 });
   });
@@ -57,11 +64,29 @@ describe('loadEnv', () => {
     [{ COOLDOWN_SECONDS: '1.5' }, 'COOLDOWN_SECONDS', /whole number/],
     [{ JWT_JWKS_URL: 'ftp://keys' }, 'JWT_JWKS_URL', /http:\/\/ or https:\/\//],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /one of fatal, error/],
+    [{ BATON_CLOCK_OFFSET_MS: '3600001' }, 'BATON_CLOCK_OFFSET_MS', /whole number between -3600000 and 3600000/],
+    [{ BATON_CLOCK_OFFSET_MS: '+5 s' }, 'BATON_CLOCK_OFFSET_MS', /whole number/],
+    [{ BATON_ENV: 'production', BATON_CLOCK_OFFSET_MS: '5000' }, 'BATON_CLOCK_OFFSET_MS', /test setting .* refused when BATON_ENV is production/],
+    [{ BATON_ENV: 'staging', BATON_CLOCK_OFFSET_MS: '0' }, 'BATON_CLOCK_OFFSET_MS', /refused when BATON_ENV is staging/],
+    [{ BATON_OUTBOUND_WEBHOOK_URL: 'ftp://hook' }, 'BATON_OUTBOUND_WEBHOOK_URL', /http:\/\/ or https:\/\//],
+    [{ BATON_OUTBOUND_WEBHOOK_URL: 'https://hook.example/in' }, 'BATON_OUTBOUND_WEBHOOK_SECRET', /required when BATON_OUTBOUND_WEBHOOK_URL is set/],
+    [{ BATON_OUTBOUND_WEBHOOK_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }, 'BATON_OUTBOUND_WEBHOOK_URL', /required when BATON_OUTBOUND_WEBHOOK_SECRET is set/],
+    [{ BATON_OUTBOUND_WEBHOOK_URL: 'https://hook.example/in', BATON_OUTBOUND_WEBHOOK_SECRET: 'hunter2' }, 'BATON_OUTBOUND_WEBHOOK_SECRET', /must start with whsec_/],
   ])('rejects %j naming %s', (variables, variable, message) => {
     const problems = problemsOf(variables);
     expect(problems).toHaveLength(1);
     expect(problems[0]!.variable).toBe(variable);
     expect(problems[0]!.message).toMatch(message);
+  });
+
+  it('reads the outbound webhook connector: URL, whsec_ secret and timeout, or none', () => {
+    expect(loadEnv({}).outboundWebhook).toBeNull();
+    const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+    expect(loadEnv({ BATON_OUTBOUND_WEBHOOK_URL: 'https://hook.example/in', BATON_OUTBOUND_WEBHOOK_SECRET: secret, BATON_OUTBOUND_WEBHOOK_TIMEOUT_MS: '2500' }).outboundWebhook).toEqual({
+      url: 'https://hook.example/in',
+      secret,
+      timeoutMs: 2500,
+    });
   });
 
   it('reports every bad variable at once, each by name', () => {

@@ -1,6 +1,7 @@
 // The only reader of process.env: parses and validates Baton's configuration once, at boot.
 import path from 'node:path';
 import { z } from 'zod';
+import { parseWebhookSecret } from './connectors/standard-webhooks.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const BATON_ENVIRONMENTS = ['production', 'staging', 'development'] as const;
@@ -40,6 +41,9 @@ const integerText = (min: number, max: number) =>
       .optional(),
   );
 
+/** BATON_CLOCK_OFFSET_MS is at most an hour either way. */
+const MAX_CLOCK_OFFSET_MS = 3600_000;
+
 const ZEnvironment = z.object({
   DATABASE_URL: urlWithScheme(['mysql:', 'mariadb:'], 'mysql://root@127.0.0.1:3306/baton'),
   REDIS_URL: urlWithScheme(['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
@@ -60,6 +64,10 @@ const ZEnvironment = z.object({
   ),
   BATON_DATA_DIR: optionalText,
   BATON_PUBLIC_URL: urlWithScheme(['http:', 'https:'], 'http://127.0.0.1:8787'),
+  BATON_CLOCK_OFFSET_MS: integerText(-MAX_CLOCK_OFFSET_MS, MAX_CLOCK_OFFSET_MS),
+  BATON_OUTBOUND_WEBHOOK_URL: urlWithScheme(['http:', 'https:'], 'https://helpdesk.example/baton/outbound'),
+  BATON_OUTBOUND_WEBHOOK_SECRET: optionalText,
+  BATON_OUTBOUND_WEBHOOK_TIMEOUT_MS: integerText(100, 60_000),
 });
 
 /** Validated configuration with defaults applied. */
@@ -80,6 +88,16 @@ export interface Env {
   dataDir: string;
   /** URL printed for people and used in links; defaults to http://host:port. */
   publicUrl: string;
+  /**
+   * Tests only (BATON_ENV=development): milliseconds added to this process's OS clock, to simulate a
+   * wrong clock; the database clock must correct it (issue 11, item 4). 0 when unset.
+   */
+  clockOffsetMs: number;
+  /**
+   * Outbound messages leave by a signed POST here (connectors/webhook.connector.ts); null: the
+   * embedded `outbox` connector (nothing leaves Baton). Issue 12 moves connectors into tenant settings.
+   */
+  outboundWebhook: { url: string; secret: string; timeoutMs: number | null } | null;
 }
 
 /** A configuration error that names every bad variable; main.ts prints it and exits non-zero. */
@@ -117,6 +135,12 @@ export function loadEnv(variables: Record<string, string | undefined> = process.
   }
   const value = parsed.data;
   const batonEnv = value.BATON_ENV ?? 'development';
+  if (value.BATON_CLOCK_OFFSET_MS !== undefined && batonEnv !== 'development') {
+    throw new ConfigurationError([
+      { variable: 'BATON_CLOCK_OFFSET_MS', message: `is a test setting (it shifts this process's clock) and is refused when BATON_ENV is ${batonEnv}; unset it` },
+    ]);
+  }
+  const outboundWebhook = outboundWebhookOf(value);
   const port = value.PORT ?? DEFAULT_PORT;
   const host = value.HOST ?? '127.0.0.1';
   return {
@@ -135,5 +159,23 @@ export function loadEnv(variables: Record<string, string | undefined> = process.
     logLevel: value.LOG_LEVEL ?? 'info',
     dataDir: path.resolve(value.BATON_DATA_DIR ?? 'data'),
     publicUrl: value.BATON_PUBLIC_URL ?? `http://${host}:${port}`,
+    clockOffsetMs: value.BATON_CLOCK_OFFSET_MS ?? 0,
+    outboundWebhook,
   };
+}
+
+/** The outbound webhook: URL and secret together or neither; the secret must be a Standard Webhooks `whsec_` key. */
+function outboundWebhookOf(value: z.infer<typeof ZEnvironment>): Env['outboundWebhook'] {
+  const url = value.BATON_OUTBOUND_WEBHOOK_URL;
+  const secret = value.BATON_OUTBOUND_WEBHOOK_SECRET;
+  if (url === undefined && secret === undefined) return null;
+  const problem = (variable: string, message: string) => new ConfigurationError([{ variable, message }]);
+  if (url === undefined) throw problem('BATON_OUTBOUND_WEBHOOK_URL', 'is required when BATON_OUTBOUND_WEBHOOK_SECRET is set (where outbound messages are POSTed)');
+  if (secret === undefined) throw problem('BATON_OUTBOUND_WEBHOOK_SECRET', 'is required when BATON_OUTBOUND_WEBHOOK_URL is set (a whsec_… key the receiver checks signatures with)');
+  try {
+    parseWebhookSecret(secret);
+  } catch (error) {
+    throw problem('BATON_OUTBOUND_WEBHOOK_SECRET', (error as Error).message);
+  }
+  return { url, secret, timeoutMs: value.BATON_OUTBOUND_WEBHOOK_TIMEOUT_MS ?? null };
 }

@@ -4,11 +4,13 @@ import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
-import { systemClock, type Clock } from './clock.js';
+import { shiftedClock, systemClock, type Clock } from './clock.js';
+import { createDatabaseClock, type DatabaseClock } from './db-clock.js';
 import { openDatabase } from './db/data-source.js';
 import type { Env } from './env.js';
 import { createApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
+import { registerClockMetrics } from './http/clock-metrics.js';
 import type { Logger } from './logger.js';
 import { InProcessEventBus, type EventBus } from './realtime/event-bus.js';
 import { RedisEventBus, redactUrl } from './realtime/redis-event-bus.js';
@@ -16,8 +18,11 @@ import { createJobEngine, type JobEngine } from './jobs/job-engine.js';
 import { registerEscalationJobs } from './jobs/definitions/escalation-jobs.js';
 import { registerConversationJobs } from './jobs/definitions/conversation-jobs.js';
 import { createSweep } from './jobs/sweep.js';
-import { pendingRepliesSweepSource, unansweredMessagesSweepSource } from './jobs/definitions/reply-sweep-source.js';
+import { pendingRepliesSweepSource, sendingRepliesSweepSource, unansweredMessagesSweepSource } from './jobs/definitions/reply-sweep-source.js';
+import { connectorFromEnv } from './connectors/connector-from-env.js';
 import { createServices, type Services } from './services/index.js';
+import { createOutboxRelay } from './services/outbox-relay.js';
+import { ProcessCaches } from './services/process-caches.js';
 
 export interface RunningServer {
   url: string;
@@ -26,6 +31,8 @@ export interface RunningServer {
   db: DataSource;
   bus: EventBus;
   jobs: JobEngine;
+  /** Baton's time: this process's clock corrected to the database's (issue 11, item 4). */
+  clock: DatabaseClock;
   /** Stops accepting requests, ends streams after `graceMs`, closes the bus and the pool. */
   close(graceMs?: number): Promise<void>;
 }
@@ -35,7 +42,8 @@ export class StartupError extends Error {
   override name = 'StartupError';
 }
 
-export async function startServer(env: Env, log: Logger, clock: Clock = systemClock): Promise<RunningServer> {
+/** `baseClock` stands for the OS clock (tests may pass another); Baton's clock is it corrected to the database's time. */
+export async function startServer(env: Env, log: Logger, baseClock: Clock = systemClock): Promise<RunningServer> {
   const where = env.databaseUrl ? redactUrl(env.databaseUrl) : path.join(env.dataDir, 'baton.sqlite');
   let db: DataSource;
   try {
@@ -45,21 +53,33 @@ export async function startServer(env: Env, log: Logger, clock: Clock = systemCl
   }
   log.info({ database: where, dialect: db.options.type }, 'database ready, migrations applied');
 
+  // One clock for every process on this database: facts the safety rail compares come from different processes.
+  let clock: DatabaseClock;
+  try {
+    clock = await createDatabaseClock(db, shiftedClock(baseClock, env.clockOffsetMs), log.child({ component: 'clock' }));
+  } catch (error) {
+    await db.destroy();
+    throw new StartupError(`Database at ${where} could not be asked for its time: ${(error as Error).message}`);
+  }
+
   let bus: EventBus;
   try {
     bus = env.redisUrl ? await RedisEventBus.connect(env.redisUrl, log.child({ component: 'event-bus' })) : new InProcessEventBus();
   } catch (error) {
+    clock.stop();
     await db.destroy();
     throw new StartupError((error as Error).message);
   }
   log.info({ bus: bus.status() }, env.redisUrl ? 'event bus on Redis' : 'event bus in-process (no REDIS_URL)');
 
   const metrics = createMetrics();
+  registerClockMetrics(metrics.registry, clock);
   const jobs = createJobEngine({ db, redisUrl: env.redisUrl, log: log.child({ component: 'jobs' }), metrics, processName: `${os.hostname()}:${process.pid}` });
-  const services = createServices({ db, bus, clock, log }, { batonEnv: env.batonEnv, jwt: env.jwt, cooldownSeconds: env.cooldownSeconds }, jobs);
+  const caches = new ProcessCaches();
+  const services = createServices({ db, bus, clock, log, caches }, { batonEnv: env.batonEnv, jwt: env.jwt, cooldownSeconds: env.cooldownSeconds }, jobs, { connector: connectorFromEnv(env) });
   registerConversationJobs(jobs, services);
   registerEscalationJobs(jobs, services);
-  const sweep = createSweep(jobs, [pendingRepliesSweepSource({ db, bus, clock, log }), unansweredMessagesSweepSource({ db, bus, clock, log })], log.child({ component: 'sweep' }));
+  const sweep = createSweep(jobs, [pendingRepliesSweepSource({ db, bus, clock, log }), sendingRepliesSweepSource({ db, bus, clock, log }), unansweredMessagesSweepSource({ db, bus, clock, log })], log.child({ component: 'sweep' }));
   const { app, endStreams } = createApp({ services, log, metrics, jobsHealth: () => jobs.health(), batonEnv: env.batonEnv });
   const server = http.createServer(app.callback());
   // SSE streams are long-lived: no request timeout, but keep idle sockets from piling up.
@@ -72,6 +92,7 @@ export async function startServer(env: Env, log: Logger, clock: Clock = systemCl
       server.listen(env.port, env.host, () => resolve());
     });
   } catch (error) {
+    clock.stop();
     await Promise.allSettled([bus.close(), db.destroy()]);
     throw new StartupError(`Cannot listen on ${env.host}:${env.port}: ${(error as Error).message}`);
   }
@@ -79,10 +100,14 @@ export async function startServer(env: Env, log: Logger, clock: Clock = systemCl
     await jobs.start();
   } catch (error) {
     server.close();
+    clock.stop();
     await Promise.allSettled([bus.close(), db.destroy()]);
     throw new StartupError(`The job engine could not start: ${(error as Error).message}`);
   }
   sweep.start();
+  // Performs outbox rows a committing process left behind (it died, or an effect failed).
+  const outboxRelay = createOutboxRelay({ db, bus, clock, log: log.child({ component: 'outbox' }), caches }, { announceJob: (job) => jobs.announceScheduled(job), metrics });
+  outboxRelay.start();
   const port = (server.address() as AddressInfo).port;
   const url = `http://${env.host}:${port}`;
 
@@ -96,10 +121,12 @@ export async function startServer(env: Env, log: Logger, clock: Clock = systemCl
       await stopped;
       clearTimeout(grace);
       sweep.stop();
+      await outboxRelay.stop();
       await jobs.stop(graceMs);
       await bus.close();
+      clock.stop();
       await db.destroy();
     })());
 
-  return { url, port, services, db, bus, jobs, close };
+  return { url, port, services, db, bus, jobs, clock, close };
 }

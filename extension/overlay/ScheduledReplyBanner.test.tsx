@@ -5,7 +5,7 @@ import type { ActionResult, ConnectionState } from '../messaging';
 import { actionFailure } from './overlay-actions';
 import type { ConversationView } from './overlay-model';
 import { ScheduledReplyBanner } from './ScheduledReplyBanner';
-import { at, baton, deferred, fakeActions, fixedClock, hasBaton, makeView, SERVER_NOW, SERVER_OFFSET_MS, storeWith } from './test-fixtures';
+import { at, baton, deferred, fakeActions, fixedClock, hasBaton, makeTakeover, makeView, SERVER_NOW, SERVER_OFFSET_MS, storeWith } from './test-fixtures';
 
 afterEach(() => {
   cleanup();
@@ -163,6 +163,15 @@ describe('ScheduledReplyBanner', () => {
     const { container } = renderReply(makeView({ failedDraft }));
     expect(container.querySelector('img')).toBeNull();
     expect(baton(container, 'draft-failed-text').textContent).toBe(`The AI could not draft a reply: ${XSS}. Reply yourself or ask again when the AI is back.`);
+  });
+
+  it('shows a reply already on its way when the viewer took over: plain text, no actions', () => {
+    const replyInFlight = { id: 'reply-1', body: XSS, channel: 'sms' as const, status: 'sending' as const, attempts: 0, lastError: null };
+    const { container } = renderReply(makeView({ replyInFlight, takeover: makeTakeover({ agentId: 'agent-me', name: 'Sam Lee' }) }));
+    expect(baton(container, 'reply-in-flight-text').textContent).toBe('Sending now — it was already on its way when you took over');
+    expect(baton(container, 'reply-in-flight-body').textContent).toBe(XSS);
+    expect(container.querySelector('img')).toBeNull();
+    expect(container.querySelectorAll('button')).toHaveLength(0);
   });
 
   it('disables every action while Baton is offline', () => {

@@ -1,7 +1,7 @@
-// `baton-reply`: the scheduled AI reply above the composer (SPEC §3.3) — text, countdown, Send Now / Edit & Send / Cancel; a failed delivery; a failed draft.
+// `baton-reply`: the scheduled AI reply above the composer (SPEC §3.3) — text, countdown, Send Now / Edit & Send / Cancel; a reply already leaving; a failed delivery; a failed draft.
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { ActionButton, ActionError } from './ActionButton';
-import { actionsAvailable } from './banner-wording';
+import { actionsAvailable, replyInFlightText } from './banner-wording';
 import { FieldError, invalidFieldProps } from './FieldError';
 import type { OverlayActions } from './overlay-actions';
 import type { ConversationView } from './overlay-model';
@@ -13,6 +13,7 @@ import { useServerNow, systemClock, type Clock } from './use-server-now';
 
 type PendingReply = NonNullable<ConversationView['pendingReply']>;
 type FailedReply = NonNullable<ConversationView['failedReply']>;
+type ReplyInFlight = NonNullable<ConversationView['replyInFlight']>;
 type FailedDraft = NonNullable<ConversationView['failedDraft']>;
 
 /**
@@ -28,12 +29,14 @@ export function ScheduledReplyBanner({ store, actions, clock = systemClock }: Ov
   const { pendingReply, failedReply } = known.view;
   // Absent in a view from an older backend: treated as nothing failed.
   const failedDraft = known.view.failedDraft ?? null;
-  if (pendingReply === null && failedReply === null && failedDraft === null) return null;
+  const replyInFlight = known.view.replyInFlight ?? null;
+  if (pendingReply === null && failedReply === null && failedDraft === null && replyInFlight === null) return null;
   const enabled = actionsAvailable(connection, thread);
   return (
     <div className="baton-root baton-reply-stack">
       {failedDraft !== null && <FailedDraftNotice draft={failedDraft} />}
       {failedReply !== null && <FailedDelivery reply={failedReply} />}
+      {replyInFlight !== null && <InFlightReply reply={replyInFlight} view={known.view} />}
       {pendingReply !== null && (
         <PendingReplyBanner
           key={pendingReply.id}
@@ -175,6 +178,22 @@ function PendingReplyBanner({ reply, serverOffsetMs, enabled, actions, clock }: 
         </>
       )}
       <ActionError message={action.error} />
+    </section>
+  );
+}
+
+/** A reply past its point of no return (issue 11 item 2): it cannot be stopped, so no actions — only what is happening. */
+function InFlightReply({ reply, view }: { reply: ReplyInFlight; view: ConversationView }) {
+  return (
+    <section className="baton-banner baton-banner--reply" data-baton="reply-in-flight" role="region" aria-label="AI reply already on its way">
+      <p className="baton-facts">
+        <strong className="baton-banner-title" data-baton="reply-in-flight-text">
+          {replyInFlightText(reply, view)}
+        </strong>
+      </p>
+      <p className="baton-reply-body" data-baton="reply-in-flight-body">
+        {reply.body}
+      </p>
     </section>
   );
 }

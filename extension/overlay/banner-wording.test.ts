@@ -5,6 +5,7 @@ import {
   actionsAvailable,
   connectionNotice,
   noteRequiredMessage,
+  replyInFlightText,
   resolveReasonsHint,
   takeoverHolderText,
   transferQuestion,
@@ -64,4 +65,18 @@ it('hints which reasons release the takeover and which start a cooldown', () => 
     'False positive, Spam and Duplicate pause rule escalations on this customer for a while.',
   ]);
   expect(noteRequiredMessage('Other')).toBe('A note is required when the reason is Other.');
+});
+
+describe('replyInFlightText', () => {
+  const leaving = { id: 'reply-1', body: 'On its way', channel: 'sms' as const, status: 'sending' as const, attempts: 0, lastError: null };
+  const mine = makeView({ takeover: makeTakeover({ agentId: 'agent-me', name: 'Sam Lee' }) });
+  it.each([
+    ['sending, the viewer took over', leaving, mine, 'Sending now — it was already on its way when you took over'],
+    ['sent, the viewer took over', { ...leaving, status: 'sent' as const }, mine, 'Already sent — it was already on its way when you took over'],
+    ['sending, someone else took over', leaving, makeView({ takeover: makeTakeover({ agentId: 'agent-2', name: 'Dana' }) }), 'Sending now — it was already on its way when the conversation was taken over'],
+    ['sending, no takeover', leaving, makeView(), 'Sending now'],
+    ['retrying, no takeover', { ...leaving, attempts: 2, lastError: 'the webhook answered 503' }, makeView(), 'Sending now — retrying after 2 failed attempts: the webhook answered 503'],
+  ])('%s', (_case, reply, view, text) => {
+    expect(replyInFlightText(reply, view)).toBe(text);
+  });
 });

@@ -21,6 +21,17 @@ export function takeoverHolderText(takeover: Takeover, view: ConversationView): 
   return takeover.since === null ? `${who} took over` : `${who} took over at ${formatClockTime(takeover.since, view.timeZone)}`;
 }
 
+/**
+ * An AI reply past its point of no return (issue 11 item 2): `Sending now — it was already on its way
+ * when you took over`; `Already sent — …`; without a takeover `Sending now`, with the retry so far.
+ */
+export function replyInFlightText(reply: NonNullable<ConversationView['replyInFlight']>, view: ConversationView): string {
+  const state = reply.status === 'sent' ? 'Already sent' : 'Sending now';
+  if (view.takeover !== null) return `${state} — it was already on its way when ${viewerHolds(view) ? 'you took over' : 'the conversation was taken over'}`;
+  if (reply.status === 'sending' && reply.attempts > 0) return `Sending now — retrying after ${reply.attempts === 1 ? '1 failed attempt' : `${reply.attempts} failed attempts`}${reply.lastError ? `: ${reply.lastError}` : ''}`;
+  return state;
+}
+
 /** The transfer question: `Dana Smith holds this conversation. Take it over?` */
 export function transferQuestion(holderName: string): string {
   return `${holderName} holds this conversation. Take it over?`;

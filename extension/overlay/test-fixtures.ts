@@ -35,6 +35,7 @@ export function makeView(overrides: Partial<ConversationView> = {}): Conversatio
     takeover: null,
     pendingReply: null,
     failedReply: null,
+    replyInFlight: null,
     failedDraft: null,
     escalation: null,
     cooldown: null,

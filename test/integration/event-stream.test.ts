@@ -31,7 +31,7 @@ afterAll(async () => {
 const teamNames = (events: BatonEvent[]) => events.filter((event) => event.type === 'team.created').map((event) => event.after?.name);
 
 describe('events.onChange across processes', () => {
-  it('delivers a change made on process B to a subscriber on process A, with the row id as event id', async () => {
+  it('delivers a change made on process B to a subscriber on process A, with its stream position as event id', async () => {
     const onA = createTestClient(processA.url, acme.apiKey);
     const onB = createTestClient(processB.url, acme.apiKey);
     const collector = collectEvents(onA, { lastEventId: await onA.events.latestId.query() });
@@ -46,8 +46,8 @@ describe('events.onChange across processes', () => {
     expect(teamNames(events)).toEqual(['Live 1', 'Live 2']);
     const ids = events.map((event) => BigInt(event.id));
     expect(ids[1]! > ids[0]!).toBe(true);
-    const rows = await setup.server.db.query('SELECT id, type FROM events WHERE id IN (?, ?) ORDER BY id', [events[0]!.id, events[1]!.id]);
-    expect(rows.map((row: { id: string; type: string }) => [String(row.id), row.type])).toEqual(events.map((event) => [event.id, 'team.created']));
+    const rows = await setup.server.db.query('SELECT position, type FROM events WHERE tenant_id = ? AND position IN (?, ?) ORDER BY position', [acme.tenant.id, events[0]!.id, events[1]!.id]);
+    expect(rows.map((row: { position: string; type: string }) => [String(row.position), row.type])).toEqual(events.map((event) => [event.id, 'team.created']));
     expect(events[0]!.actor).toMatch(/^api_key:/);
   });
 

@@ -1,89 +1,26 @@
 // The job engine on MariaDB + Redis: exactly-once effects across processes (also when one is
 // SIGKILLed), bad payloads, failing and hanging handlers, guarded effects and the sweep.
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../backend/src/clock.js';
-import { openDatabase } from '../../backend/src/db/data-source.js';
 import { ScheduledReplyEntity } from '../../backend/src/db/entities/conversation.entities.js';
 import { applyGuardedEffect } from '../../backend/src/jobs/guarded-effect.js';
 import { createJobEngine, type JobEngine } from '../../backend/src/jobs/job-engine.js';
 import { createSweep } from '../../backend/src/jobs/sweep.js';
 import { createMetrics } from '../../backend/src/http/metrics.js';
-import { createLogger } from '../../backend/src/logger.js';
-import { InProcessEventBus } from '../../backend/src/realtime/event-bus.js';
-import type { Infrastructure } from '../../backend/src/services/unit-of-work.js';
 import { DELIVER_JOB, TENANT_ID, defineDeliverJob, deliveriesByReply, schedulePendingReplies } from '../support/deliver-job.js';
-import { createTestDatabase, REDIS_URL, type TestDatabase } from '../support/services.js';
+import { spawnJobWorker, stopJobWorker, useJobsDatabase, waitUntil } from '../support/job-engine-kit.js';
+import { REDIS_URL } from '../support/services.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-let database: TestDatabase;
-let infra: Infrastructure;
-
-beforeAll(async () => {
-  database = await createTestDatabase('jobs');
-  const db = await openDatabase({ databaseUrl: database.url, sqlitePath: '' });
-  infra = { db, bus: new InProcessEventBus(), clock: systemClock, log: createLogger('silent') };
-});
-
-afterAll(async () => {
-  await infra?.db.destroy();
-  await database?.drop();
-});
-
-const waitUntil = async (condition: () => Promise<boolean>, timeoutMs: number, what: string) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
+const database = useJobsDatabase('MariaDB', 'jobs');
 
 const replyStatuses = async (ids: string[]) => {
-  const rows = await infra.db.getRepository(ScheduledReplyEntity).find({ select: { id: true, status: true } });
+  const rows = await database.infra.db.getRepository(ScheduledReplyEntity).find({ select: { id: true, status: true } });
   const wanted = new Set(ids);
   return rows.filter((row) => wanted.has(row.id)).map((row) => row.status);
 };
 
 /** An engine in this process used to schedule (not started unless a test starts it). */
 const newEngine = (overrides: Partial<Parameters<typeof createJobEngine>[0]> = {}) =>
-  createJobEngine({ db: infra.db, redisUrl: REDIS_URL, log: infra.log, processName: 'test', ...overrides });
-
-interface Worker {
-  child: ChildProcess;
-  started: string[];
-}
-
-function spawnWorker(env: Record<string, string>): Promise<Worker> {
-  // `node --import tsx` (not the tsx CLI, which runs a child process a SIGKILL would not reach).
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/job-worker-process.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', DATABASE_URL: database.url, REDIS_URL, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const worker: Worker = { child, started: [] };
-  return new Promise((resolve, reject) => {
-    let buffered = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop()!;
-      for (const line of lines) {
-        if (line === 'ready') resolve(worker);
-        else if (line.startsWith('started ')) worker.started.push(line.slice(8));
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`worker exited with ${code} before it was ready`)));
-  });
-}
-
-/** Kills a worker and waits until it is gone (so it cannot take later tests' jobs). */
-async function stopWorker(worker: Worker): Promise<void> {
-  if (worker.child.exitCode !== null || worker.child.signalCode !== null) return;
-  const exited = new Promise((resolve) => worker.child.once('exit', resolve));
-  worker.child.kill('SIGKILL');
-  await exited;
-}
+  createJobEngine({ db: database.infra.db, redisUrl: REDIS_URL, log: database.infra.log, processName: 'test', ...overrides });
 
 describe('exactly-once effects across worker processes', () => {
   it('delivers every reply once when one of two workers is SIGKILLed mid-run; its jobs finish within lock lifetime + 5 s', async () => {
@@ -91,8 +28,8 @@ describe('exactly-once effects across worker processes', () => {
     const scheduler = newEngine();
     const start = Date.now() + 1500;
     const dueTimes = Array.from({ length: 300 }, (_, index) => new Date(start + (index * 3000) / 300));
-    const ids = await schedulePendingReplies(scheduler, infra, dueTimes);
-    const workers = await Promise.all([0, 1].map(() => spawnWorker({ LOCK_LIFETIME_MS: String(lockLifetimeMs), WORK_MS: '20' })));
+    const ids = await schedulePendingReplies(scheduler, database.infra, dueTimes);
+    const workers = await Promise.all([0, 1].map(() => spawnJobWorker(database.url!, { LOCK_LIFETIME_MS: String(lockLifetimeMs), WORK_MS: '20' })));
     try {
       await waitUntil(async () => (await replyStatuses(ids)).filter((status) => status === 'sent').length >= 100, 20_000, 'a third of the replies');
       const killedAt = Date.now();
@@ -100,7 +37,7 @@ describe('exactly-once effects across worker processes', () => {
       await waitUntil(async () => (await replyStatuses(ids)).every((status) => status === 'sent'), lockLifetimeMs + 15_000, 'every reply to be sent');
       const recoveredMs = Date.now() - killedAt;
 
-      const deliveries = await deliveriesByReply(infra);
+      const deliveries = await deliveriesByReply(database.infra);
       const lost = ids.filter((id) => !deliveries.has(id));
       const duplicates = ids.filter((id) => (deliveries.get(id) ?? 0) > 1);
       const starts = [...workers[0]!.started, ...workers[1]!.started];
@@ -113,7 +50,7 @@ describe('exactly-once effects across worker processes', () => {
       expect(recoveredMs).toBeLessThan(lockLifetimeMs + 5000);
       expect(workers[1]!.started.length).toBeGreaterThan(0);
     } finally {
-      await Promise.all(workers.map(stopWorker));
+      await Promise.all(workers.map(stopJobWorker));
     }
   }, 60_000);
 });
@@ -126,7 +63,7 @@ describe('bad input and failures', () => {
 
   beforeAll(async () => {
     engine = newEngine({ metrics, redisUrl: null, processName: 'failures' });
-    defineDeliverJob(engine, infra, {
+    defineDeliverJob(engine, database.infra, {
       lockLifetimeMs: 1500,
       hangReplyIds: hang,
       failFirstAttempts: 0,
@@ -138,15 +75,15 @@ describe('bad input and failures', () => {
   afterAll(() => engine?.stop(500));
 
   const jobRow = async (ref: string) => {
-    const [row] = await infra.db.query('SELECT * FROM jobs WHERE ref_key = ?', [ref]);
+    const [row] = await database.infra.db.query('SELECT * FROM jobs WHERE ref_key = ?', [ref]);
     return row as { fail_count: number | null; fail_reason: string | null; next_run_at: Date | null; failed_at: Date | null };
   };
 
   it('records a job whose payload no longer parses, does not retry it, and keeps running other jobs', async () => {
-    await infra.db.transaction(async (manager) => {
+    await database.infra.db.transaction(async (manager) => {
       await engine.scheduleInTransaction(manager, DELIVER_JOB, new Date(), { dueAt: new Date().toISOString(), ref: 'broken:1', replyId: 'not-a-uuid' } as never);
     });
-    const [good] = await schedulePendingReplies(engine, infra, [new Date()]);
+    const [good] = await schedulePendingReplies(engine, database.infra, [new Date()]);
     await waitUntil(async () => (await jobRow('broken:1'))?.fail_count === 1, 10_000, 'the failure to be recorded');
     await waitUntil(async () => (await replyStatuses([good!]))[0] === 'sent', 10_000, 'the good job');
     const row = await jobRow('broken:1');
@@ -160,7 +97,7 @@ describe('bad input and failures', () => {
   });
 
   it('records a handler that hangs past its lock lifetime, while other jobs keep running', async () => {
-    const [stuck, other] = await schedulePendingReplies(engine, infra, [new Date(), new Date(Date.now() + 200)]);
+    const [stuck, other] = await schedulePendingReplies(engine, database.infra, [new Date(), new Date(Date.now() + 200)]);
     hang.add(stuck!);
     await waitUntil(async () => (await replyStatuses([other!]))[0] === 'sent', 5000, 'the other job');
     await waitUntil(async () => (await jobRow(`scheduled_reply:${stuck}`))?.fail_count === 1, 10_000, 'the hang to be recorded');
@@ -176,8 +113,8 @@ describe('retries', () => {
     const starts: number[] = [];
     let id: string | undefined;
     // Count only this reply's runs: jobs left by earlier tests (e.g. the hung one's retry) may run here too.
-    defineDeliverJob(engine, infra, { failFirstAttempts: 2, retryDelayMs: (attempt) => (attempt <= 3 ? 300 * attempt : null), onStart: (replyId) => replyId === id && starts.push(Date.now()) });
-    [id] = await schedulePendingReplies(engine, infra, [new Date()]);
+    defineDeliverJob(engine, database.infra, { failFirstAttempts: 2, retryDelayMs: (attempt) => (attempt <= 3 ? 300 * attempt : null), onStart: (replyId) => replyId === id && starts.push(Date.now()) });
+    [id] = await schedulePendingReplies(engine, database.infra, [new Date()]);
     await engine.start();
     try {
       await waitUntil(async () => (await replyStatuses([id!]))[0] === 'sent', 10_000, 'the retried reply');
@@ -185,7 +122,7 @@ describe('retries', () => {
       // Backoff: the second try waits ~300 ms, the third ~600 ms.
       expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(250);
       expect(starts[2]! - starts[1]!).toBeGreaterThanOrEqual(550);
-      expect((await deliveriesByReply(infra)).get(id!)).toBe(1);
+      expect((await deliveriesByReply(database.infra)).get(id!)).toBe(1);
     } finally {
       await engine.stop(500);
     }
@@ -195,23 +132,23 @@ describe('retries', () => {
 describe('guarded effects and the sweep', () => {
   it('applies a guarded effect once: a re-run finds the row moved on and does nothing', async () => {
     const engine = newEngine({ redisUrl: null });
-    const [id] = await schedulePendingReplies(engine, infra, [new Date(Date.now() + 3_600_000)]);
+    const [id] = await schedulePendingReplies(engine, database.infra, [new Date(Date.now() + 3_600_000)]);
     let effects = 0;
     const guard = { entity: ScheduledReplyEntity, id: id!, tenantId: TENANT_ID, from: 'pending', to: 'sent' } as const;
-    const first = await applyGuardedEffect(infra, guard, async () => ++effects);
-    const second = await applyGuardedEffect(infra, guard, async () => ++effects);
+    const first = await applyGuardedEffect(database.infra, guard, async () => ++effects);
+    const second = await applyGuardedEffect(database.infra, guard, async () => ++effects);
     expect(first).toEqual({ applied: true, result: 1 });
     expect(second).toEqual({ applied: false });
     expect(effects).toBe(1);
     // Another tenant's id never matches.
-    expect(await applyGuardedEffect(infra, { ...guard, tenantId: '00000000-0000-4000-8000-00000000000f', from: 'sent', to: 'failed' }, async () => ++effects)).toEqual({ applied: false });
+    expect(await applyGuardedEffect(database.infra, { ...guard, tenantId: '00000000-0000-4000-8000-00000000000f', from: 'sent', to: 'failed' }, async () => ++effects)).toEqual({ applied: false });
   });
 
   it('rolls the status change back when the effect throws', async () => {
     const engine = newEngine({ redisUrl: null });
-    const [id] = await schedulePendingReplies(engine, infra, [new Date(Date.now() + 3_600_000)]);
+    const [id] = await schedulePendingReplies(engine, database.infra, [new Date(Date.now() + 3_600_000)]);
     await expect(
-      applyGuardedEffect(infra, { entity: ScheduledReplyEntity, id: id!, tenantId: TENANT_ID, from: 'pending', to: 'sent' }, async () => {
+      applyGuardedEffect(database.infra, { entity: ScheduledReplyEntity, id: id!, tenantId: TENANT_ID, from: 'pending', to: 'sent' }, async () => {
         throw new Error('gateway down');
       }),
     ).rejects.toThrow('gateway down');
@@ -220,17 +157,17 @@ describe('guarded effects and the sweep', () => {
 
   it('re-arms a pending row whose job is missing, once, and the job then runs', async () => {
     const engine = newEngine({ redisUrl: null, processName: 'sweep' });
-    defineDeliverJob(engine, infra);
-    const [id] = await schedulePendingReplies(engine, infra, [new Date()]);
+    defineDeliverJob(engine, database.infra);
+    const [id] = await schedulePendingReplies(engine, database.infra, [new Date()]);
     await engine.cancelByRef(`scheduled_reply:${id}`); // the job is lost (e.g. deleted by hand)
     const source = {
       name: 'pending replies',
       async findNeeds() {
-        const rows = await infra.db.getRepository(ScheduledReplyEntity).findBy({ status: 'pending', id: id! });
+        const rows = await database.infra.db.getRepository(ScheduledReplyEntity).findBy({ status: 'pending', id: id! });
         return rows.map((row) => ({ ref: `scheduled_reply:${row.id}`, name: DELIVER_JOB, runAt: row.dueAt, payload: { dueAt: row.dueAt.toISOString(), replyId: row.id } }));
       },
     };
-    const sweep = createSweep(engine, [source], infra.log);
+    const sweep = createSweep(engine, [source], database.infra.log);
     expect((await sweep.runOnce()).rearmed).toBe(1);
     expect((await sweep.runOnce()).rearmed).toBe(0);
     await engine.start();

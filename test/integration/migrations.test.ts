@@ -9,7 +9,7 @@ import { createTestDatabase, type TestDatabase } from '../support/services.js';
 
 const TABLES = [
   'tenants', 'settings', 'teams', 'agents', 'team_members', 'api_keys', 'leads', 'conversations', 'conversation_refs',
-  'messages', 'scheduled_replies', 'escalations', 'tasks', 'notifications', 'routing_rules', 'routing_rule_sets', 'instance_secrets', 'events', 'jobs',
+  'messages', 'scheduled_replies', 'escalations', 'tasks', 'notifications', 'routing_rules', 'routing_rule_sets', 'instance_secrets', 'events', 'tenant_event_positions', 'outbox_effects', 'jobs',
 ];
 
 async function tableNames(db: DataSource): Promise<string[]> {

@@ -105,7 +105,7 @@ describe('the scheduled-reply banner', () => {
     expect(await sam.replies.sendNow.mutate({ id: reply.id })).toMatchObject({ status: 'sent' });
     expect(await expectTrpcError(sam.replies.sendNow.mutate({ id: reply.id }))).toMatchObject({ code: 'CONFLICT', message: 'This reply was already sent' });
     expect((await messagesOf(conversationId)).filter((line) => line.startsWith('ai:'))).toHaveLength(1);
-    expect(Number((await backend.server.db.query('SELECT COUNT(*) AS n FROM jobs WHERE ref_key = ?', [refs.reply(reply.id)]))[0].n)).toBe(0);
+    expect(Number((await backend.server.db.query('SELECT COUNT(*) AS n FROM jobs WHERE ref_key IN (?, ?)', [refs.reply(reply.id), refs.replyDelivery(reply.id)]))[0].n)).toBe(0);
   });
 
   it('Edit & Send sends the edited text and records the editing agent; bad bodies change nothing', async () => {
@@ -178,6 +178,9 @@ describe('takeover and the safety rail', () => {
     expect(takeover.after).toMatchObject({ heldByAgentId: samId, source: 'auto_sms' });
     expect(BigInt(takeover.id) < BigInt(delivered.id)).toBe(true);
     expect((await backend.server.db.getRepository(ScheduledReplyEntity).findOneByOrFail({ id: reply.id })).status).toBe('cancelled');
+    // Delivered after the commit, right away (the outbox connector), and its deliver job removed with the acknowledgement.
+    expect((await timeline(conversationId)).messages.find((message) => message.id === result.messageId)).toMatchObject({ author: 'agent', deliveryStatus: 'delivered' });
+    expect(Number((await backend.server.db.query('SELECT COUNT(*) AS n FROM jobs WHERE ref_key = ?', [refs.messageDelivery(result.messageId)]))[0].n)).toBe(0);
 
     const emailThread = await customerWrites(`t-${randomUUID()}`, 'hi by email', 'email');
     const emailResult = await sam.messages.sendManual.mutate({ conversationId: emailThread.conversationId, channel: 'email', body: 'Hello from Sam' });
@@ -236,12 +239,12 @@ describe('delivery failures', () => {
     let calls = 0;
     const connector: Connector = {
       name: 'flaky',
-      async deliver(manager, message, now) {
+      timeoutMs: 0,
+      async deliver(message) {
         calls += 1;
         if (calls <= failures) throw new Error(`gateway timeout (call ${calls})`);
-        return outboxConnector.deliver(manager, message, now);
+        return outboxConnector.deliver(message);
       },
-      findDelivered: outboxConnector.findDelivered,
     };
     const { infra } = backend.server.services;
     return createServices(infra, { batonEnv: 'development', jwt: { issuer: null, audience: null, jwksUrl: null, groupsClaim: 'cognito:groups' } }, backend.server.jobs, {
@@ -252,20 +255,26 @@ describe('delivery failures', () => {
   }
   const samPrincipal = (): Principal => ({ tenantId: acme.tenant.id, tenantSlug: 'acme', via: 'api_key', agentId: samId, apiKeyId: null, role: 'agent', groups: [], displayName: 'Sam', actor: `agent:${samId}` });
 
-  it('retries a failed delivery with backoff (by its job) and sends it once', async () => {
+  it('retries a failed delivery with backoff (by its deliver job) and sends it once; past the cut-off it stays sending, shown on the banner', async () => {
     await setCadence(true, 600, 600);
     const { conversationId } = await customerWrites(`t-${randomUUID()}`);
     const reply = await pendingReply(conversationId);
     const flaky = servicesWithFlakyGateway(1, 3);
     const afterFailure = await flaky.replies.sendNow(samPrincipal(), reply.id);
-    expect(afterFailure).toMatchObject({ status: 'pending', attempts: 1, lastError: 'gateway timeout (call 1)' });
-    expect(Date.parse(afterFailure.dueAt)).toBeGreaterThan(Date.now() - 1000);
-    // The re-armed send job (run by the backend's own engine) delivers it.
+    // Issue 11: the Send Now committed the cut-off; the failed attempt leaves it `sending` (no longer `pending`).
+    expect(afterFailure).toMatchObject({ status: 'sending', attempts: 1, lastError: 'gateway timeout (call 1)' });
+    const view = await sam.conversations.get.query({ id: conversationId });
+    expect(view.pendingReply).toBeNull();
+    expect(view.replyInFlight).toMatchObject({ id: reply.id, status: 'sending', attempts: 1, lastError: 'gateway timeout (call 1)' });
+    // The re-armed deliver job (run by the backend's own engine, 300 ms later) delivers it.
     const messages = await waitFor(() => messagesOf(conversationId), (list) => list.length === 2, 'the retried delivery');
     expect(messages.filter((line) => line.startsWith('ai:'))).toHaveLength(1);
-    const types = (await timeline(conversationId)).events.map((event) => event.type);
-    expect(types).toContain('reply.retry_scheduled');
-    expect(types.filter((type) => type === 'reply.sent')).toHaveLength(1);
+    const events = (await timeline(conversationId)).events;
+    const retry = events.find((event) => event.type === 'reply.retry_scheduled')!;
+    expect(retry.after).toMatchObject({ replyId: reply.id, status: 'sending', attempts: 1, error: 'gateway timeout (call 1)' });
+    expect(Date.parse(String(retry.after?.retryAt)) - Date.parse(retry.at)).toBe(300);
+    expect(events.map((event) => event.type).filter((type) => type === 'reply.sent')).toHaveLength(1);
+    expect(await backend.server.db.getRepository(ScheduledReplyEntity).findOneByOrFail({ id: reply.id })).toMatchObject({ status: 'sent', attempts: 2, lastError: null });
   });
 
   it('marks the reply failed after the last attempt and shows it on the banner; nothing is dropped silently', async () => {

@@ -1,5 +1,5 @@
 // Outbound delivery: one interface for every connector (outbox, webhook, twilio, smtp; SPEC §7).
-import type { EntityManager } from 'typeorm';
+// Baton calls it after the change that sends a message has committed, never inside a transaction.
 import type { Channel, MessageAuthor } from '../db/entities/conversation.entities.js';
 
 export interface OutboundMessage {
@@ -10,14 +10,18 @@ export interface OutboundMessage {
   author: Extract<MessageAuthor, 'agent' | 'ai'>;
   /** The agent who wrote or edited it; null for an unedited AI reply. */
   agentId: string | null;
-  /** Repeating a delivery with the same key never sends twice (the reply id for AI replies). */
+  /** The same for every attempt at this message (the reply id for AI replies, the message id for agent messages). */
   idempotencyKey: string;
 }
 
 export interface Connector {
   name: string;
-  /** Delivers once per idempotency key; resolves the stored message's id; throws when it failed. */
-  deliver(manager: EntityManager, message: OutboundMessage, now: Date): Promise<{ messageId: string }>;
-  /** The message already delivered with this idempotency key, if any: a retried send answers `duplicate` (issue 9). */
-  findDelivered(manager: EntityManager, tenantId: string, idempotencyKey: string): Promise<{ messageId: string } | null>;
+  /** One delivery attempt gives up after this long (the deliver job waits longer before it takes over). */
+  timeoutMs: number;
+  /**
+   * Hands the message over; resolves once the receiver accepted it, throws when it did not. The
+   * same idempotency key comes again after a crash or a failed acknowledgement: the receiver's
+   * dedupe on it makes that one message.
+   */
+  deliver(message: OutboundMessage): Promise<void>;
 }

@@ -1,35 +1,11 @@
-// The embedded default connector: outbound messages are stored and shown in the timeline (SPEC §7).
-import { randomUUID } from 'node:crypto';
-import { MessageEntity } from '../db/entities/conversation.entities.js';
+// The embedded default connector (SPEC §7): nothing leaves Baton; the outbound message row that
+// Baton writes when it acknowledges a delivery is the record, shown in the timeline.
 import type { Connector } from './connector.js';
-
-/** The stored message's external id: unique per tenant, so a key is delivered once even by racing calls. */
-const externalIdOf = (idempotencyKey: string) => `outbox:${idempotencyKey}`;
 
 export const outboxConnector: Connector = {
   name: 'outbox',
-  async deliver(manager, message, now) {
-    const externalMessageId = externalIdOf(message.idempotencyKey);
-    const repository = manager.getRepository(MessageEntity);
-    const existing = await repository.findOneBy({ tenantId: message.tenantId, externalMessageId });
-    if (existing) return { messageId: existing.id };
-    const id = randomUUID();
-    await repository.insert({
-      id,
-      tenantId: message.tenantId,
-      conversationId: message.conversationId,
-      author: message.author,
-      agentId: message.agentId,
-      channel: message.channel,
-      body: message.body,
-      externalMessageId,
-      deliveryStatus: 'delivered',
-      createdAt: now,
-    });
-    return { messageId: id };
-  },
-  async findDelivered(manager, tenantId, idempotencyKey) {
-    const existing = await manager.getRepository(MessageEntity).findOneBy({ tenantId, externalMessageId: externalIdOf(idempotencyKey) });
-    return existing ? { messageId: existing.id } : null;
+  timeoutMs: 0,
+  async deliver() {
+    // No external I/O: the acknowledgement's message row is the delivery.
   },
 };

@@ -5,6 +5,7 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ConversationEntity, ConversationRefEntity, LeadEntity, MessageEntity, ScheduledReplyEntity } from './entities/conversation.entities.js';
 import { EscalationEntity, NotificationEntity, RoutingRuleEntity, RoutingRuleSetEntity, TaskEntity } from './entities/escalation.entities.js';
 import { EventEntity } from './entities/event.entity.js';
+import { OutboxEffectEntity, TenantEventPositionEntity } from './entities/outbox.entities.js';
 import { AgentEntity, ApiKeyEntity, InstanceSecretEntity, SettingsEntity, TeamEntity, TeamMemberEntity, TenantEntity } from './entities/tenancy.entities.js';
 import { InitialSchema1764115200000 } from './migrations/1764115200000-InitialSchema.js';
 import { Jobs1764201600000 } from './migrations/1764201600000-Jobs.js';
@@ -13,6 +14,7 @@ import { Escalations1764374400000 } from './migrations/1764374400000-Escalations
 import { HelpdeskLocation1764460800000 } from './migrations/1764460800000-HelpdeskLocation.js';
 import { PopupListIndexes1764547200000 } from './migrations/1764547200000-PopupListIndexes.js';
 import { RulesVersion1764633600000 } from './migrations/1764633600000-RulesVersion.js';
+import { OutboxAndEventPositions1764720000000 } from './migrations/1764720000000-OutboxAndEventPositions.js';
 
 export const ENTITIES = [
   TenantEntity,
@@ -32,11 +34,13 @@ export const ENTITIES = [
   RoutingRuleEntity,
   RoutingRuleSetEntity,
   EventEntity,
+  TenantEventPositionEntity,
+  OutboxEffectEntity,
   InstanceSecretEntity,
 ];
 
 /** Migrations in order; listed explicitly so tsx, vitest and a bundler all find them. */
-export const MIGRATIONS = [InitialSchema1764115200000, Jobs1764201600000, HumanControl1764288000000, Escalations1764374400000, HelpdeskLocation1764460800000, PopupListIndexes1764547200000, RulesVersion1764633600000];
+export const MIGRATIONS = [InitialSchema1764115200000, Jobs1764201600000, HumanControl1764288000000, Escalations1764374400000, HelpdeskLocation1764460800000, PopupListIndexes1764547200000, RulesVersion1764633600000, OutboxAndEventPositions1764720000000];
 
 export type DatabaseDialect = 'mysql' | 'sqlite';
 

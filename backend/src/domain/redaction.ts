@@ -1,6 +1,6 @@
 // HIPAA mode (SPEC §5.4): what escalation views, events and notifications may carry. With it on,
 // the team and the cycle count never leave the backend, and notifications carry no message text,
-// lead name or reason. Pure: callers pass what they have; this decides what goes out.
+// lead name or reason. Pure: stored rows keep the facts; these decide what a reader sees now.
 
 export interface EscalationIdentity {
   team: { id: string; name: string } | null;
@@ -12,25 +12,22 @@ export function escalationIdentityFor(hipaaMode: boolean, identity: EscalationId
   return hipaaMode ? { redacted: true } : { redacted: false, team: identity.team, cycle: identity.cycle };
 }
 
-export interface NotificationDetails {
-  teamName: string | null;
-  cycle: number;
-  leadName: string | null;
-  reason: string;
-}
+/** Keys that name an escalation's team or count its cycles, wherever a stored record carries them. */
+export const ESCALATION_IDENTITY_KEYS: readonly string[] = Object.freeze(['team', 'teamId', 'teamName', 'cycle']);
 
-/** A notification's optional details: none in HIPAA mode (the extension shows a generic alert). */
-export function notificationDetailsFor(hipaaMode: boolean, details: NotificationDetails): Partial<NotificationDetails> {
-  return hipaaMode ? {} : details;
-}
+/** A notification's details: kept in its stored payload, never shown in HIPAA mode (the extension shows a generic alert). */
+export const NOTIFICATION_DETAIL_KEYS: readonly string[] = Object.freeze(['teamName', 'cycle', 'leadName', 'reason']);
 
-const NOTIFICATION_DETAIL_KEYS: readonly (keyof NotificationDetails)[] = ['teamName', 'cycle', 'leadName', 'reason'];
+/** `record` without `keys` (a copy; the record itself when it has none of them). */
+function withoutKeys(record: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  if (!keys.some((key) => Object.hasOwn(record, key))) return record;
+  return Object.fromEntries(Object.entries(record).filter(([key]) => !keys.includes(key)));
+}
 
 /**
  * A stored notification payload as it may be read now: in HIPAA mode without the details, also when
  * they were stored before HIPAA mode was turned on (redaction at read time).
  */
 export function notificationPayloadFor(hipaaMode: boolean, payload: Record<string, unknown>): Record<string, unknown> {
-  if (!hipaaMode) return payload;
-  return Object.fromEntries(Object.entries(payload).filter(([key]) => !(NOTIFICATION_DETAIL_KEYS as readonly string[]).includes(key)));
+  return hipaaMode ? withoutKeys(payload, NOTIFICATION_DETAIL_KEYS) : payload;
 }

@@ -13,6 +13,7 @@ import {
   decideEditAndSend,
   decideSendNow,
   decideSupersede,
+  isReplyInFlightNotice,
   SCHEDULED_REPLY_STATUSES,
   validateReplyBody,
   type ReplyChannel,
@@ -43,7 +44,6 @@ const ALLOWED: [ScheduledReplyStatus, ScheduledReplyStatus][] = [
   ['pending', 'superseded'],
   ['sending', 'sent'],
   ['sending', 'failed'],
-  ['sending', 'pending'],
 ];
 const isAllowed = (from: ScheduledReplyStatus, to: ScheduledReplyStatus) => ALLOWED.some(([f, s]) => f === from && s === to);
 const FORBIDDEN = SCHEDULED_REPLY_STATUSES.flatMap((from) => SCHEDULED_REPLY_STATUSES.filter((to) => !isAllowed(from, to)).map((to) => [from, to] as const));
@@ -128,7 +128,7 @@ describe('decideSendNow', () => {
       effects: [
         { kind: 'remove_send_job' },
         { kind: 'record', event: 'reply.send_now', agentId: 'ana', before: pending, after: next },
-        { kind: 'deliver', idempotencyKey: 'reply-1', body: pending.body, editedByAgentId: null },
+        { kind: 'deliver_after_commit', idempotencyKey: 'reply-1', body: pending.body, editedByAgentId: null },
       ],
     });
   });
@@ -157,7 +157,7 @@ describe('decideEditAndSend', () => {
       effects: [
         { kind: 'remove_send_job' },
         { kind: 'record', event: 'reply.edited', agentId: 'ana', before: pending, after: next },
-        { kind: 'deliver', idempotencyKey: 'reply-1', body: 'Ships Monday, sorry for the wait!', editedByAgentId: 'ana' },
+        { kind: 'deliver_after_commit', idempotencyKey: 'reply-1', body: 'Ships Monday, sorry for the wait!', editedByAgentId: 'ana' },
       ],
     });
   });
@@ -242,13 +242,17 @@ describe('decideClaimDue', () => {
     takeover: NOT_TAKEN_OVER,
   };
 
-  it('claims a due reply and delivers it (no job removal: the job is the caller)', () => {
+  it('claims a due reply: the cut-off on the timeline, then delivery after commit (no job removal: the job is the caller)', () => {
     const pending = reply();
+    const next = { ...pending, status: 'sending' };
     expect(decideClaimDue(pending, { rail: clear }, DUE)).toEqual({
       changed: true,
-      next: { ...pending, status: 'sending' },
+      next,
       transition: { from: 'pending', to: 'sending' },
-      effects: [{ kind: 'deliver', idempotencyKey: 'reply-1', body: pending.body, editedByAgentId: null }],
+      effects: [
+        { kind: 'record', event: 'reply.sending', agentId: null, before: pending, after: next },
+        { kind: 'deliver_after_commit', idempotencyKey: 'reply-1', body: pending.body, editedByAgentId: null },
+      ],
     });
   });
 
@@ -277,7 +281,7 @@ describe('decideClaimDue', () => {
     const decision = decideClaimDue(pending, { rail }, DUE);
     expect(decision.next).toEqual({ ...pending, status, endReason });
     expect(decision.transition).toEqual({ from: 'pending', to: status });
-    expect(decision.effects.some((effect) => effect.kind === 'deliver')).toBe(false);
+    expect(decision.effects.some((effect) => effect.kind === 'deliver_after_commit')).toBe(false);
     expect(decision.effects).toContainEqual(expect.objectContaining({ kind: 'record', event: `reply.${status}`, agentId: null }));
   });
 
@@ -299,28 +303,34 @@ describe('delivery results', () => {
     });
   });
 
-  it('puts a failed delivery back to pending at the retry time, for the claim to re-check', () => {
+  it('keeps a failed delivery sending (past the cut-off) and records the retry: when, after how many attempts, why', () => {
     const sending = reply({ status: 'sending' });
     const retryAt = t('10:02:00');
-    const decision = decideDeliveryFailed(sending, { error: 'gateway timeout', retryAt }, t('10:01:31'));
-    expect(decision.next).toEqual({ ...sending, status: 'pending', dueAt: retryAt });
-    expect(decision.transition).toEqual({ from: 'sending', to: 'pending' });
-    expect(decision.effects).toEqual([
-      { kind: 'schedule_send_job', at: retryAt },
-      { kind: 'record', event: 'reply.retry_scheduled', agentId: null, before: sending, after: decision.next },
-    ]);
+    expect(decideDeliveryFailed(sending, { error: 'gateway timeout', attempts: 2, retryAt }, t('10:01:31'))).toEqual({
+      changed: true,
+      next: sending,
+      transition: null,
+      effects: [
+        { kind: 'record', event: 'reply.retry_scheduled', agentId: null, before: sending, after: sending, details: { attempts: 2, error: 'gateway timeout', retryAt: '2025-06-02T10:02:00.000Z' } },
+      ],
+    });
   });
 
-  it('marks it failed, with the error, when retries are exhausted', () => {
+  it('marks it failed, with the error, when retries are exhausted, and removes its deliver job', () => {
     const sending = reply({ status: 'sending' });
-    const decision = decideDeliveryFailed(sending, { error: 'gateway timeout', retryAt: null }, t('10:05:00'));
+    const decision = decideDeliveryFailed(sending, { error: 'gateway timeout', attempts: 5, retryAt: null }, t('10:05:00'));
     expect(decision.next).toEqual({ ...sending, status: 'failed', endReason: 'gateway timeout' });
     expect(decision.transition).toEqual({ from: 'sending', to: 'failed' });
+    expect(decision.effects).toEqual([
+      { kind: 'remove_delivery_job' },
+      { kind: 'record', event: 'reply.failed', agentId: null, before: sending, after: decision.next, details: { attempts: 5, error: 'gateway timeout' } },
+    ]);
   });
 
   it.each<ScheduledReplyStatus>(['pending', 'sent', 'cancelled', 'superseded', 'failed'])('refuses a delivery result for a %s reply', (status) => {
     expect(() => decideDelivered(reply({ status }), t('10:05:00'))).toThrow(DomainError);
-    expect(() => decideDeliveryFailed(reply({ status }), { error: 'x', retryAt: null }, t('10:05:00'))).toThrow(DomainError);
+    expect(() => decideDeliveryFailed(reply({ status }), { error: 'x', attempts: 1, retryAt: null }, t('10:05:00'))).toThrow(DomainError);
+    expect(() => decideDeliveryFailed(reply({ status }), { error: 'x', attempts: 1, retryAt: t('10:06:00') }, t('10:05:00'))).toThrow(DomainError);
   });
 });
 
@@ -342,7 +352,7 @@ describe('exactly once (SPEC §3.4)', () => {
         () => decideClaimDue(after, { rail }, now),
       ].flatMap((attempt) => {
         try {
-          return attempt().effects.filter((effect) => effect.kind === 'deliver');
+          return attempt().effects.filter((effect) => effect.kind === 'deliver_after_commit');
         } catch (error) {
           expect((error as DomainError).code).toBe('CONFLICT');
           return [];
@@ -350,5 +360,22 @@ describe('exactly once (SPEC §3.4)', () => {
       });
       expect(deliveries).toEqual([]);
     }
+  });
+});
+
+describe('isReplyInFlightNotice (the banner: past the point of no return)', () => {
+  const takenOverAt = t('10:00:00');
+  it.each<[string, ScheduledReplyStatus, Date, Date | null, Date, boolean]>([
+    ['sending, not taken over', 'sending', t('09:59:00'), null, t('10:00:10'), true],
+    ['sending, taken over after the cut-off', 'sending', t('09:59:59'), takenOverAt, t('10:00:10'), true],
+    ['sent after the takeover', 'sent', t('10:00:01'), takenOverAt, t('10:00:10'), true],
+    ['sent moments before the takeover', 'sent', t('09:59:40'), takenOverAt, t('10:00:10'), true],
+    ['sent long before the takeover', 'sent', t('09:58:00'), takenOverAt, t('10:00:10'), false],
+    ['sent, the takeover two minutes old', 'sent', t('10:00:01'), takenOverAt, t('10:02:00'), false],
+    ['sent, not taken over', 'sent', t('10:00:01'), null, t('10:00:10'), false],
+    ['pending', 'pending', t('10:00:01'), takenOverAt, t('10:00:10'), false],
+    ['failed (its own banner)', 'failed', t('10:00:01'), takenOverAt, t('10:00:10'), false],
+  ])('%s → %s', (_name, status, updatedAt, takeover, now, shown) => {
+    expect(isReplyInFlightNotice({ status, updatedAt }, takeover, now)).toBe(shown);
   });
 });

@@ -6,13 +6,14 @@ export const SCHEDULED_REPLY_STATUSES = ['pending', 'sending', 'sent', 'cancelle
 export type ScheduledReplyStatus = (typeof SCHEDULED_REPLY_STATUSES)[number];
 
 /**
- * Every allowed status change; anything else is refused. `sending → pending` is a delivery retry.
- * The terminal statuses (`sent`, `cancelled`, `superseded`, `failed`) lead nowhere, which is what
- * makes a reply go out at most once (SPEC §3.4).
+ * Every allowed status change; anything else is refused. `pending → sending` is the cut-off (SPEC
+ * §3.4, README "point of no return"): a `sending` reply is already leaving, so it only ends `sent`
+ * or `failed` (delivery retries keep it `sending`). The terminal statuses (`sent`, `cancelled`,
+ * `superseded`, `failed`) lead nowhere, which is what makes a reply go out at most once.
  */
 export const SCHEDULED_REPLY_TRANSITIONS: Readonly<Record<ScheduledReplyStatus, readonly ScheduledReplyStatus[]>> = Object.freeze({
   pending: ['sending', 'cancelled', 'superseded'],
-  sending: ['sent', 'failed', 'pending'],
+  sending: ['sent', 'failed'],
   sent: [],
   cancelled: [],
   superseded: [],
@@ -34,7 +35,7 @@ export interface ScheduledReplyState {
   status: ScheduledReplyStatus;
   channel: ReplyChannel;
   body: string;
-  /** When the send job should claim it (moved by a delivery retry). */
+  /** When the send job should claim it. */
   dueAt: Date;
   /** A `ReplyEndReason`, or the delivery error of a `failed` reply; null while it may still be sent. */
   endReason: string | null;
@@ -45,6 +46,7 @@ export interface ScheduledReplyState {
 export const REPLY_EVENT_TYPES = [
   'reply.send_now',
   'reply.edited',
+  'reply.sending',
   'reply.sent',
   'reply.retry_scheduled',
   'reply.failed',
@@ -53,16 +55,24 @@ export const REPLY_EVENT_TYPES = [
 ] as const;
 export type ReplyEventType = (typeof REPLY_EVENT_TYPES)[number];
 
-/** What the service must do with a decision; `deliver` runs only after the claim (`pending → sending`) commits. */
+/** What the service must do with a decision, in the decision's transaction unless said otherwise. */
 export type ReplyEffect =
   /** Remove the reply's send job (the reply no longer waits for it). */
   | { kind: 'remove_send_job' }
   /** (Re-)arm the reply's send job at `at`. */
   | { kind: 'schedule_send_job'; at: Date }
-  /** Hand the body to the connector with the reply id as idempotency key (SPEC §3.4). */
-  | { kind: 'deliver'; idempotencyKey: string; body: string; editedByAgentId: string | null }
-  /** Append to the timeline (SPEC §6); `agentId` null: done by Baton itself. */
-  | { kind: 'record'; event: ReplyEventType; agentId: string | null; before: ScheduledReplyState; after: ScheduledReplyState };
+  /**
+   * The cut-off was taken: arm the reply's deliver job in this transaction, and once it commits hand
+   * the body to the connector with the reply id as idempotency key (SPEC §3.4) — never inside it.
+   */
+  | { kind: 'deliver_after_commit'; idempotencyKey: string; body: string; editedByAgentId: string | null }
+  /** Remove the reply's deliver job (the delivery gave up). */
+  | { kind: 'remove_delivery_job' }
+  /**
+   * Append to the timeline (SPEC §6); `agentId` null: done by Baton itself. `details` (attempts,
+   * error, retry time) are added to the event's `after`.
+   */
+  | { kind: 'record'; event: ReplyEventType; agentId: string | null; before: ScheduledReplyState; after: ScheduledReplyState; details?: Record<string, string | number | null> };
 
 /** The outcome of a reply rule. Write `next` with `UPDATE … WHERE status = transition.from`; apply effects in order, even when nothing changed. */
 export interface ReplyDecision {
@@ -144,7 +154,7 @@ function move(reply: ScheduledReplyState, next: ScheduledReplyState, effects: Re
 }
 
 const deliver = (reply: ScheduledReplyState): ReplyEffect => ({
-  kind: 'deliver',
+  kind: 'deliver_after_commit',
   idempotencyKey: reply.id,
   body: reply.body,
   editedByAgentId: reply.editedByAgentId,
@@ -213,10 +223,11 @@ export function decideSupersede(reply: ScheduledReplyState, _now: Date): ReplyDe
 }
 
 /**
- * The send job's claim (SPEC §3.4): inside one transaction, re-check takeover and the safety rail,
- * then `pending → sending` and deliver after commit. Does nothing if the reply moved on; re-arms
- * the job if it ran before `dueAt`; ends the reply if the rail now blocks it (a newer customer
- * message supersedes it, anything else cancels it).
+ * The send job's claim (SPEC §3.4): inside one transaction that holds the conversation lock,
+ * re-check takeover and the safety rail, then `pending → sending` — the cut-off, written to the
+ * timeline as `reply.sending` — and deliver after commit. Does nothing if the reply moved on;
+ * re-arms the job if it ran before `dueAt`; ends the reply if the rail now blocks it (a newer
+ * customer message supersedes it, anything else cancels it).
  */
 export function decideClaimDue(reply: ScheduledReplyState, command: { rail: SafetyRailInput }, now: Date): ReplyDecision {
   if (reply.status !== 'pending') return unchanged(reply);
@@ -230,7 +241,7 @@ export function decideClaimDue(reply: ScheduledReplyState, command: { rail: Safe
     return move(reply, next, [{ kind: 'record', event: 'reply.cancelled', agentId: null, before: reply, after: next }]);
   }
   const next: ScheduledReplyState = { ...reply, status: 'sending' };
-  return move(reply, next, [deliver(next)]);
+  return move(reply, next, [{ kind: 'record', event: 'reply.sending', agentId: null, before: reply, after: next }, deliver(next)]);
 }
 
 /**
@@ -243,19 +254,42 @@ export function decideDelivered(reply: ScheduledReplyState, _now: Date): ReplyDe
 }
 
 /**
- * Delivery failed (SPEC §7): with a `retryAt` (the service's backoff) the reply goes back to
- * `pending` due then, and the claim re-checks everything; without one it is `failed`, shown on the
- * banner, with the error as `endReason`.
+ * A delivery attempt failed (SPEC §7). The reply is past its cut-off, so it stays `sending` while a
+ * retry follows (`retryAt`, the service's backoff; the timeline says when, after how many
+ * attempts, and why); without one it is `failed`, shown on the banner, with the error as `endReason`.
  * @throws DomainError CONFLICT when the reply was not being sent
  */
-export function decideDeliveryFailed(reply: ScheduledReplyState, command: { error: string; retryAt: Date | null }, _now: Date): ReplyDecision {
+export function decideDeliveryFailed(reply: ScheduledReplyState, command: { error: string; attempts: number; retryAt: Date | null }, _now: Date): ReplyDecision {
+  assertTransition(reply.status, 'failed', reply.endReason); // only a reply being sent can fail
+  const details = { attempts: command.attempts, error: command.error };
   if (command.retryAt !== null) {
-    const next: ScheduledReplyState = { ...reply, status: 'pending', dueAt: command.retryAt };
-    return move(reply, next, [
-      { kind: 'schedule_send_job', at: command.retryAt },
-      { kind: 'record', event: 'reply.retry_scheduled', agentId: null, before: reply, after: next },
-    ]);
+    return {
+      next: reply,
+      transition: null,
+      changed: true,
+      effects: [{ kind: 'record', event: 'reply.retry_scheduled', agentId: null, before: reply, after: reply, details: { ...details, retryAt: command.retryAt.toISOString() } }],
+    };
   }
   const next: ScheduledReplyState = { ...reply, status: 'failed', endReason: command.error };
-  return move(reply, next, [{ kind: 'record', event: 'reply.failed', agentId: null, before: reply, after: next }]);
+  return move(reply, next, [
+    { kind: 'remove_delivery_job' },
+    { kind: 'record', event: 'reply.failed', agentId: null, before: reply, after: next, details },
+  ]);
+}
+
+/** How long around a takeover a reply that went out is still news for the agent who took over. */
+export const SENT_AROUND_TAKEOVER_MS = 30_000;
+/** How long after the takeover the banner keeps saying so. */
+export const IN_FLIGHT_NOTICE_MS = 120_000;
+
+/**
+ * Does the banner show this reply as past its point of no return (issue 11 item 2)? A `sending`
+ * reply always (it cannot be stopped; retries show there); a `sent` one only while the conversation
+ * is taken over, when it went out no earlier than moments before the takeover and the takeover is recent.
+ * @example isReplyInFlightNotice({ status: 'sent', updatedAt: t('10:00:05') }, t('10:00:00'), t('10:00:30')) // true
+ */
+export function isReplyInFlightNotice(reply: { status: ScheduledReplyStatus; updatedAt: Date }, takenOverAt: Date | null, now: Date): boolean {
+  if (reply.status === 'sending') return true;
+  if (reply.status !== 'sent' || takenOverAt === null) return false;
+  return reply.updatedAt.getTime() >= takenOverAt.getTime() - SENT_AROUND_TAKEOVER_MS && now.getTime() - takenOverAt.getTime() < IN_FLIGHT_NOTICE_MS;
 }

@@ -1,11 +1,11 @@
-// The timeline drawer's words: one line per event type, actors named (never raw ids), HIPAA mode without team or cycle.
+// The timeline drawer's words: one line per event type, actors named (never raw ids), HIPAA mode (events redacted first) without team or cycle.
 import { describe, expect, it } from 'vitest';
+import { redactEventForReader } from './event-redaction.js';
 import { describeEvent, eventActor, messageActor, systemNoteOf, type TimelineEventInput, type TimelineWording } from './timeline-text.js';
 
 const AGENTS: Record<string, string> = { 'a-dana': 'Dana Smith', 'a-sam': 'Sam' };
 const KEYS: Record<string, { name: string; agentName: string | null }> = { 'k-crm': { name: 'CRM sync', agentName: null }, 'k-dana': { name: 'Dana laptop', agentName: 'Dana Smith' } };
-const wording = (hipaaMode = false): TimelineWording => ({
-  hipaaMode,
+const wording = (): TimelineWording => ({
   timeZone: 'America/Chicago',
   agentName: (id) => AGENTS[id] ?? null,
   apiKey: (id) => KEYS[id] ?? null,
@@ -70,13 +70,13 @@ describe('describeEvent', () => {
     expect(eventActor(input, wording())).toEqual({ kind: 'system', name: 'System' });
   });
 
-  it('in HIPAA mode never names the team or the cycle, even from events stored before it was on', () => {
-    const hipaa = wording(true);
+  it('in HIPAA mode never names the team or the cycle: the stored facts are redacted before wording', () => {
+    const inHipaaMode = (input: TimelineEventInput) => describeEvent(redactEventForReader({ ...input, conversationId: 'c1', leadId: 'l1' }, true), wording()).text;
     const lines = [
-      describeEvent(event('escalation.opened', OPENED), hipaa).text,
-      describeEvent(event('escalation.notified', { kind: 'escalation', teamName: 'Billing', cycle: 2, agentIds: ['a-dana'] }), hipaa).text,
-      describeEvent(event('escalation.notified', { kind: 'escalation', teamName: 'Billing', agentIds: [] }), hipaa).text,
-      describeEvent(event('escalation.re_escalated', { activityCount: 2 }), hipaa).text,
+      inHipaaMode(event('escalation.opened', OPENED)),
+      inHipaaMode(event('escalation.notified', { kind: 'escalation', teamName: 'Billing', cycle: 2, agentIds: ['a-dana'] })),
+      inHipaaMode(event('escalation.notified', { kind: 'escalation', teamName: 'Billing', agentIds: [] })),
+      inHipaaMode(event('escalation.re_escalated', { activityCount: 2 })),
     ];
     expect(lines).toEqual(['Escalated: Refund request', 'Notified the team: 1 agent', 'Nobody on the team to notify', 'Re-escalated: 2 new activities since it opened']);
     for (const line of lines) expect(line).not.toMatch(/Billing|cycle/i);

@@ -1,5 +1,6 @@
 // The timeline drawer's words (issue 9, SPEC §6): who did what, as short plain text, from stored
-// events and messages. Pure: names and the tenant zone are given. HIPAA mode: no team, no cycle.
+// events and messages. Pure: names and the tenant zone are given. HIPAA mode is applied to the
+// event before (event-redaction.ts): the words name a team or cycle only if the event still has one.
 import { formatTenantTime } from './business-hours.js';
 import { RESOLVE_REASON_LABELS, type ResolveReason } from './escalation.js';
 
@@ -17,9 +18,8 @@ export interface TimelineEventInput {
   after: Record<string, unknown> | null;
 }
 
-/** What wording needs besides the event: the tenant zone, HIPAA mode and the names on the page. */
+/** What wording needs besides the event: the tenant zone and the names on the page. */
 export interface TimelineWording {
-  hipaaMode: boolean;
   timeZone: string;
   /** An agent's name by id; null when unknown. */
   agentName(id: string): string | null;
@@ -97,22 +97,21 @@ const REPLY_CANCELLED: Record<string, string> = {
 
 const RESOLVED_BY: Record<string, string> = { reply: ' by a team member’s reply', task: ' by a callback task' };
 
-/** The team as the text may name it: never in HIPAA mode, whatever the stored event carries. */
-function teamNameOf(after: Record<string, unknown> | null, wording: TimelineWording): string | null {
-  if (wording.hipaaMode) return null;
+/** The team the event names (none once redacted for HIPAA mode). */
+function teamNameOf(after: Record<string, unknown> | null): string | null {
   const team = after?.team as { name?: unknown } | null | undefined;
   return text(team?.name) ?? text(after?.teamName);
 }
 
-function escalationOpened(after: Record<string, unknown> | null, wording: TimelineWording): string {
+function escalationOpened(after: Record<string, unknown> | null): string {
   const reason = text(after?.reason) ?? 'no reason given';
-  const team = teamNameOf(after, wording);
-  const cycle = wording.hipaaMode ? null : count(after?.cycle);
+  const team = teamNameOf(after);
+  const cycle = count(after?.cycle);
   return `Escalated${team ? ` to ${team}` : ''}: ${reason}${cycle !== null && cycle > 1 ? ` (cycle ${cycle})` : ''}`;
 }
 
-function escalationNotified(after: Record<string, unknown> | null, wording: TimelineWording): string {
-  const team = teamNameOf(after, wording) ?? 'the team';
+function escalationNotified(after: Record<string, unknown> | null): string {
+  const team = teamNameOf(after) ?? 'the team';
   const agents = Array.isArray(after?.agentIds) ? after.agentIds.length : 0;
   if (agents === 0) return `Nobody on ${team} to notify`;
   const what = after?.kind === 're_escalated' ? ` of new activity (${count(after?.count) ?? 1})` : '';
@@ -159,6 +158,10 @@ function eventSentence(event: TimelineEventInput, wording: TimelineWording): str
       return 'Customer wrote';
     case 'message.sent':
       return 'Message sent';
+    case 'message.delivery_failed': {
+      const error = text(after?.error);
+      return `Message could not be delivered${error ? `: ${error}` : ''}`;
+    }
     case 'takeover.started':
       return TAKEOVER_STARTED[String(after?.source)] ?? 'Took over';
     case 'takeover.transferred': {
@@ -179,6 +182,8 @@ function eventSentence(event: TimelineEventInput, wording: TimelineWording): str
       return 'Edited the AI reply and sent it';
     case 'reply.sent':
       return text(after?.editedByAgentId) ? 'Edited AI reply sent' : 'AI reply sent';
+    case 'reply.sending':
+      return 'AI reply on its way (it can no longer be stopped)';
     case 'reply.retry_scheduled':
       return 'AI reply not delivered yet: retrying';
     case 'reply.failed': {
@@ -198,13 +203,13 @@ function eventSentence(event: TimelineEventInput, wording: TimelineWording): str
     case 'lead.tagged':
       return tagsAdded(event);
     case 'escalation.opened':
-      return escalationOpened(after, wording);
+      return escalationOpened(after);
     case 'escalation.re_escalated': {
       const activity = count(after?.activityCount);
       return activity !== null ? `Re-escalated: ${plural(activity, 'new activity', 'new activities')} since it opened` : 'Re-escalated';
     }
     case 'escalation.notified':
-      return escalationNotified(after, wording);
+      return escalationNotified(after);
     case 'escalation.suppressed':
       return 'Escalation suppressed by the cooldown';
     case 'escalation.unrouted':

@@ -5,9 +5,11 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../logger.js';
+import { agendaClaimCapacity, assertAgendaCapacityReadable } from './claim-capacity.js';
 import { LocalNotificationChannel } from './local-notification-channel.js';
 import { RedisNotificationChannel } from './redis-notification-channel.js';
 import { SqlJobRepository } from './sql-job-repository.js';
+import { describeThrown } from './thrown-text.js';
 
 /** A job's payload failed validation: recorded as a failure, never retried (it will not parse later). */
 export class JobPayloadError extends Error {
@@ -48,7 +50,11 @@ export interface JobEngineOptions {
   processName: string;
   processEveryMs?: number;
   lockLifetimeMs?: number;
-  /** Jobs one process holds locked at once (claimed ahead of running). */
+  /**
+   * Jobs one process holds locked at once (default: maxConcurrency). Claims never exceed what the
+   * process can start now either — maxConcurrency and each job's concurrency — so due jobs it cannot
+   * start stay free for an idle process.
+   */
   lockLimit?: number;
   maxConcurrency?: number;
   claimBatchSize?: number;
@@ -81,28 +87,21 @@ async function withDeadline<T>(work: Promise<T>, deadlineMs: number, name: strin
     clearTimeout(timer);
   }
 }
-/** A thrown value as one line of text for people (any value: Agenda's fork mode throws plain objects). */
-function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message.slice(0, 500);
-  if (typeof error === 'string') return error.slice(0, 500);
-  try {
-    return (JSON.stringify(error) ?? String(error)).slice(0, 500);
-  } catch {
-    return String(error).slice(0, 500); // circular or BigInt: JSON cannot say it
-  }
-}
 
 const defaultRetry = (attempt: number) => (attempt <= 5 ? Math.min(1000 * 2 ** (attempt - 1), 60_000) : null);
 
 export function createJobEngine(options: JobEngineOptions) {
   const { db, log } = options;
-  const repository = new SqlJobRepository(db, { claimBatchSize: options.claimBatchSize ?? 50 });
+  const maxConcurrency = options.maxConcurrency ?? 200;
+  const repository = new SqlJobRepository(db, { claimBatchSize: options.claimBatchSize ?? 50, claimCapacity: agendaClaimCapacity(() => agenda) });
   const channel = options.redisUrl ? new RedisNotificationChannel(options.redisUrl, log.child({ component: 'job-notifications' })) : new LocalNotificationChannel();
   const backend: AgendaBackend = {
     name: 'baton-sql',
     repository,
     notificationChannel: channel,
-    ownsConnection: false,
+    // Agenda calls disconnect on stop() only if the backend "owns" its connection; ours releases the
+    // buffered claims (and leaves the database open), so agenda.stop() on its own frees them too.
+    ownsConnection: true,
     connect: () => repository.connect(),
     disconnect: () => repository.disconnect(),
   };
@@ -111,9 +110,9 @@ export function createJobEngine(options: JobEngineOptions) {
     backend,
     name: options.processName,
     processEvery: options.processEveryMs ?? 500,
-    maxConcurrency: options.maxConcurrency ?? 200,
-    defaultConcurrency: options.maxConcurrency ?? 200,
-    lockLimit: options.lockLimit ?? 400,
+    maxConcurrency,
+    defaultConcurrency: maxConcurrency,
+    lockLimit: options.lockLimit ?? maxConcurrency,
     defaultLockLifetime: lockLifetimeMs,
   });
   let running = false;
@@ -135,9 +134,17 @@ export function createJobEngine(options: JobEngineOptions) {
       channel.notifyLocally(notification).catch((error: unknown) => log.debug({ err: error }, 'local job wake-up not delivered (engine stopping)'));
     });
   };
-  agenda.on('complete', (job: Job) => wake(job.attrs.name));
+  // Only this process's own runs: another process's 'complete' (remote = true) carries no job.
+  agenda.on('complete', (job: Job, remote?: false) => !remote && wake(job.attrs.name));
 
   options.metrics?.setJobQueueSizeSource(() => repository.getQueueSize());
+
+  /**
+   * Tells every process of a committed job by its id, name and due time (the outbox relay performs
+   * it from data). Idempotent: announcing twice only wakes a poll.
+   */
+  const announceScheduled = (job: { jobId: string; name: string; runAt: Date }) =>
+    channel.publish({ jobId: job.jobId as JobId, jobName: job.name, nextRunAt: job.runAt, priority: 0, timestamp: new Date() });
 
   return {
     agenda,
@@ -165,33 +172,34 @@ export function createJobEngine(options: JobEngineOptions) {
             log.warn({ err: error, job: definition.name, jobId: String(job.attrs._id), attempt }, 'job failed');
             if (retry(attempt) === null) {
               options.metrics?.jobRetriesExhausted.inc({ job: definition.name });
-              await definition.onRetriesExhausted?.(parsed.data, describeError(error), attempt).catch((hookError: unknown) =>
+              await definition.onRetriesExhausted?.(parsed.data, describeThrown(error), attempt).catch((hookError: unknown) =>
                 log.error({ err: hookError, job: definition.name, jobId: String(job.attrs._id) }, 'recording a job that ran out of retries failed'),
               );
             }
-            throw error;
+            // An Error, so Agenda's failure events and logs carry a message (a plain object has none).
+            throw error instanceof Error ? error : new Error(describeThrown(error));
           } finally {
             inFlight -= 1;
           }
         },
         {
           lockLifetime: definition.lockLifetimeMs ?? lockLifetimeMs,
-          concurrency: definition.concurrency ?? options.maxConcurrency ?? 200,
+          concurrency: definition.concurrency ?? maxConcurrency,
           backoff: (context) => (context.error instanceof JobPayloadError ? null : retry(context.attempt)),
         },
       );
     },
 
+    announceScheduled,
+
     /**
      * Schedules a job in the caller's transaction (the row that needs it commits with it).
-     * Call `announce` after commit so every process hears of it at once.
+     * Pass the answer to `uow.announce` so every process hears of it after the commit.
      */
     async scheduleInTransaction<T extends ScheduledPayload>(manager: EntityManager, name: string, runAt: Date, payload: T) {
       const job = await repository.insertInTransaction(manager, { name, nextRunAt: runAt, data: payload });
-      return {
-        jobId: String(job._id),
-        announce: () => channel.publish({ jobId: job._id!, jobName: name, nextRunAt: runAt, priority: 0, timestamp: new Date() }),
-      };
+      const scheduled = { jobId: String(job._id), name, runAt };
+      return { ...scheduled, announce: () => announceScheduled(scheduled) };
     },
 
     /** Like `scheduleInTransaction`, after removing the jobs armed earlier under the payload's `ref`: one job per reference. */
@@ -206,11 +214,12 @@ export function createJobEngine(options: JobEngineOptions) {
     async start(): Promise<void> {
       running = true;
       await agenda.start();
+      assertAgendaCapacityReadable(agenda);
     },
 
     /**
-     * Stops taking jobs and unlocks those claimed but not started (so other processes run them at
-     * once), waits up to `timeoutMs` for running handlers, then releases buffered claims.
+     * Stops taking jobs and unlocks those claimed but not started, buffered ones included (so other
+     * processes run them at once), then waits up to `timeoutMs` for running handlers.
      */
     async stop(timeoutMs = 10_000): Promise<void> {
       if (!running) return;

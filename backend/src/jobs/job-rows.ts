@@ -1,6 +1,7 @@
 // Mapping between Agenda's JobParameters and rows of the `jobs` table, for both SQL dialects.
 import type { JobId, JobParameters } from 'agenda';
 import type { DataSource } from 'typeorm';
+import { describeThrown } from './thrown-text.js';
 
 export interface JobRow {
   id: string;
@@ -94,6 +95,18 @@ export function rowToJob<DATA = unknown>(row: JobRow): JobParameters<DATA> {
   return job;
 }
 
+/**
+ * `failReason` as text: Agenda stores whatever was thrown, and a plain object (fork mode) is no value
+ * SQLite can bind and becomes "[object Object]" on MySQL.
+ */
+function failReasonText(reason: unknown): string | null {
+  if (reason === undefined || reason === null) return null;
+  return typeof reason === 'string' ? reason : describeThrown(reason, 2000);
+}
+
+/** The process name in `last_modified_by` (a column of 100; a long host name must not fail the write). */
+const modifiedBy = (lastModifiedBy: string | null) => lastModifiedBy?.slice(0, 100) ?? null;
+
 /** Columns a save writes from a job's user-facing fields (not its run state). */
 export function definitionColumns(job: JobParameters, sql: SqlValues, lastModifiedBy: string | null) {
   const data = job.data === undefined ? {} : job.data;
@@ -109,14 +122,14 @@ export function definitionColumns(job: JobParameters, sql: SqlValues, lastModifi
     data: JSON.stringify(data),
     disabled: sql.bool(job.disabled),
     fork: sql.bool(job.fork),
-    fail_reason: job.failReason ?? null,
+    fail_reason: failReasonText(job.failReason),
     fail_count: job.failCount ?? null,
     failed_at: sql.time(job.failedAt),
     start_date: sql.time(job.startDate),
     end_date: sql.time(job.endDate),
     skip_days: job.skipDays ? JSON.stringify(job.skipDays) : null,
     ref_key: typeof ref === 'string' ? ref.slice(0, 120) : null,
-    last_modified_by: lastModifiedBy,
+    last_modified_by: modifiedBy(lastModifiedBy),
   };
 }
 
@@ -127,11 +140,11 @@ export function stateColumns(job: JobParameters, sql: SqlValues, lastModifiedBy:
     next_run_at: sql.time(job.nextRunAt),
     last_run_at: sql.time(job.lastRunAt),
     progress: job.progress ?? null,
-    fail_reason: job.failReason ?? null,
+    fail_reason: failReasonText(job.failReason),
     fail_count: job.failCount ?? null,
     failed_at: sql.time(job.failedAt),
     last_finished_at: sql.time(job.lastFinishedAt),
-    last_modified_by: lastModifiedBy,
+    last_modified_by: modifiedBy(lastModifiedBy),
   };
 }
 export type StateColumns = ReturnType<typeof stateColumns>;

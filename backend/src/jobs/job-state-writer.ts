@@ -1,9 +1,12 @@
 // Groups Agenda's saveJobState calls: concurrent state writes become one UPDATE (one commit)
 // instead of one transaction each — the commit rate is this machine's ceiling (reference/toolchain.md).
+// A group takes its rows in id order, is retried when it loses a deadlock, and a row the database
+// refuses fails alone: the group is then written row by row (issue 11 item 9).
 import type { JobParameters } from 'agenda';
 import type { DataSource } from 'typeorm';
 import { serialised } from '../db/serialised.js';
 import { placeholders, stateColumns, type SqlValues, type StateColumns } from './job-rows.js';
+import { withLockRetry } from './lock-retry.js';
 import { execute } from './sql-exec.js';
 
 interface PendingWrite {
@@ -46,26 +49,42 @@ export class JobStateWriter {
   }
 
   private async flushAll(): Promise<void> {
-    while (this.pending.length) {
-      const group = this.pending.splice(0, MAX_GROUP);
-      try {
-        await this.writeGroup(group);
-      } catch (error) {
-        for (const write of group) write.reject(error as Error);
+    while (this.pending.length) await this.writeGroup(this.pending.splice(0, MAX_GROUP));
+  }
+
+  /** Writes a group and answers every caller in it; never throws. */
+  private async writeGroup(group: PendingWrite[]): Promise<void> {
+    // The latest write of a job wins; every caller of that job is answered. Rows in id order.
+    const latest = new Map<string, PendingWrite>();
+    for (const write of group) latest.set(write.id, write);
+    const writes = [...latest.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const answer = (ids: string[], outcome: Set<string> | Error) => {
+      const wanted = new Set(ids);
+      for (const write of group) {
+        if (!wanted.has(write.id)) continue;
+        if (outcome instanceof Error) write.reject(outcome);
+        else if (outcome.has(write.id)) write.resolve();
+        else write.reject(new Error(`job ${write.id} (name: ${write.name}) cannot be updated in the database, maybe it does not exist anymore?`));
+      }
+    };
+    try {
+      answer(writes.map((write) => write.id), await this.writeRows(writes));
+    } catch (error) {
+      if (writes.length === 1) return answer([writes[0]!.id], error as Error);
+      // Some row is refused: write them one at a time so only that row fails.
+      for (const write of writes) {
+        try {
+          answer([write.id], await this.writeRows([write]));
+        } catch (rowError) {
+          answer([write.id], rowError as Error);
+        }
       }
     }
   }
 
-  private async writeGroup(group: PendingWrite[]): Promise<void> {
-    // The latest write of a job wins; every caller of that job is answered.
-    const latest = new Map<string, PendingWrite>();
-    for (const write of group) latest.set(write.id, write);
-    const writes = [...latest.values()];
-    const matched = this.sql.isSqlite ? await this.writeOnSqlite(writes) : await this.writeOnMysql(writes);
-    for (const write of group) {
-      if (matched.has(write.id)) write.resolve();
-      else write.reject(new Error(`job ${write.id} (name: ${write.name}) cannot be updated in the database, maybe it does not exist anymore?`));
-    }
+  /** The ids of the rows written (the others are gone); retried when chosen as a deadlock victim. */
+  private writeRows(writes: PendingWrite[]): Promise<Set<string>> {
+    return withLockRetry(() => (this.sql.isSqlite ? this.writeOnSqlite(writes) : this.writeOnMysql(writes)));
   }
 
   /** One UPDATE … SET col = CASE id WHEN … END for the whole group. */

@@ -16,6 +16,7 @@ import type {
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { serialised } from '../db/serialised.js';
+import type { ClaimCapacity } from './claim-capacity.js';
 import { JobClaimer } from './job-claimer.js';
 import {
   dataMatches,
@@ -28,13 +29,16 @@ import {
   type SqlValues,
 } from './job-rows.js';
 import { JobStateWriter } from './job-state-writer.js';
+import { withLockRetry } from './lock-retry.js';
 import { execute } from './sql-exec.js';
 
 export interface SqlJobRepositoryOptions {
   /** Due jobs locked per claim statement (default 50). */
   claimBatchSize?: number;
-  /** Claimed-but-not-handed-out jobs older than this are released (default 2,000 ms). */
+  /** Claimed-but-not-handed-out jobs older than this are released (default 1,000 ms). */
   maxBufferedMs?: number;
+  /** How many jobs this process can start now (the engine's Agenda); without it claims take whole batches. */
+  claimCapacity?: ClaimCapacity;
 }
 
 const ID_CHUNK = 500;
@@ -49,13 +53,20 @@ export class SqlJobRepository implements JobRepository {
     options: SqlJobRepositoryOptions = {},
   ) {
     this.sql = sqlValuesFor(db);
-    this.claimer = new JobClaimer(db, this.sql, options.claimBatchSize ?? 50, options.maxBufferedMs ?? 2000);
+    this.claimer = new JobClaimer(db, this.sql, {
+      batchSize: options.claimBatchSize ?? 50,
+      maxBufferedMs: options.maxBufferedMs ?? 1000,
+      capacity: options.claimCapacity,
+    });
     this.stateWriter = new JobStateWriter(db, this.sql);
   }
 
-  /** Runs a statement (serialised on SQLite, where there is one connection). */
+  /**
+   * Runs a statement (serialised on SQLite, where there is one connection). On its own it is retried
+   * when it loses a deadlock; inside the caller's transaction (`runner`) the caller decides.
+   */
   private run<T = unknown>(sqlText: string, params: unknown[] = [], runner?: QueryRunner) {
-    return runner ? execute<T>(this.db, sqlText, params, runner) : serialised(this.db, () => execute<T>(this.db, sqlText, params));
+    return runner ? execute<T>(this.db, sqlText, params, runner) : withLockRetry(() => serialised(this.db, () => execute<T>(this.db, sqlText, params)));
   }
 
   private async select(sqlText: string, params: unknown[] = []): Promise<JobRow[]> {
@@ -171,7 +182,7 @@ export class SqlJobRepository implements JobRepository {
 
   /** Unlocks on stop; a running one-off job (nextRunAt null) keeps its lock so it is recovered after expiry. */
   async unlockJobs(jobIds: (JobId | string)[]): Promise<void> {
-    for (const chunk of chunks(jobIds.map(String), ID_CHUNK)) {
+    for (const chunk of chunks(jobIds.map(String).sort(), ID_CHUNK)) {
       await this.run(`UPDATE jobs SET locked_at = NULL WHERE id IN (${placeholders(chunk.length)}) AND next_run_at IS NOT NULL`, chunk);
     }
   }
@@ -334,6 +345,8 @@ export class SqlJobRepository implements JobRepository {
   /**
    * Applies `action` to the jobs matching Agenda's remove/disable/enable options. Data is matched
    * exactly per field (`{ conversationId: 1 }` never matches conversation 12). No criteria: nothing.
+   * The action always names rows by id, in id order, as every other writer takes them: a statement
+   * that scanned the claim index by name would lock rows in another order and deadlock with them.
    */
   private async forMatching(options: RemoveJobsOptions, action: (where: string, params: unknown[]) => Promise<{ affected: number }>): Promise<number> {
     const conditions: string[] = [];
@@ -343,13 +356,14 @@ export class SqlJobRepository implements JobRepository {
     if (options.name) (conditions.push('name = ?'), params.push(options.name));
     else if (options.names?.length) (conditions.push(`name IN (${placeholders(options.names.length)})`), params.push(...options.names));
     else if (options.notNames?.length) (conditions.push(`name NOT IN (${placeholders(options.notNames.length)})`), params.push(...options.notNames));
-    if (options.data === undefined) {
-      if (conditions.length === 0) return 0;
-      return (await action(conditions.join(' AND '), params)).affected;
-    }
+    if (conditions.length === 0 && options.data === undefined) return 0;
     const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
-    const candidates: { id: string; data: string }[] = await serialised(this.db, () => this.db.query(`SELECT id, data FROM jobs ${where}`, params));
-    const ids = candidates.filter((row) => dataMatches(JSON.parse(row.data), options.data)).map((row) => row.id);
+    const columns = options.data === undefined ? 'id' : 'id, data';
+    const candidates: { id: string; data: string }[] = await serialised(this.db, () => this.db.query(`SELECT ${columns} FROM jobs ${where}`, params));
+    const ids = candidates
+      .filter((row) => options.data === undefined || dataMatches(JSON.parse(row.data), options.data))
+      .map((row) => row.id)
+      .sort();
     let affected = 0;
     for (const chunk of chunks(ids, ID_CHUNK)) affected += (await action(`id IN (${placeholders(chunk.length)})`, chunk)).affected;
     return affected;

@@ -7,14 +7,24 @@ export interface BusListener {
   onResync(): void;
 }
 
+/** A listener's hold on one tenant's events. */
+export interface BusSubscription {
+  /**
+   * Resolves once the bus delivers the tenant's events to the listener (Redis confirmed the
+   * SUBSCRIBE): read the events table only after it, or an event committed in between is lost.
+   */
+  ready: Promise<void>;
+  unsubscribe(): void;
+}
+
 /** `in-process`: no Redis configured; `ok` / `down`: the Redis connection's state. */
 export type BusStatus = 'in-process' | 'ok' | 'down';
 
 export interface EventBus {
   /** Publishes already-committed events; never throws (the events table keeps them). */
   publish(tenantId: string, events: BatonEvent[]): Promise<void>;
-  /** Listens to one tenant's events in this process; returns the unsubscribe function. */
-  subscribe(tenantId: string, listener: BusListener): () => void;
+  /** Listens to one tenant's events in this process. */
+  subscribe(tenantId: string, listener: BusListener): BusSubscription;
   status(): BusStatus;
   close(): Promise<void>;
 }
@@ -64,9 +74,9 @@ export class InProcessEventBus implements EventBus {
     queueMicrotask(() => this.listeners.deliver(tenantId, events));
   }
 
-  subscribe(tenantId: string, listener: BusListener): () => void {
+  subscribe(tenantId: string, listener: BusListener): BusSubscription {
     this.listeners.add(tenantId, listener);
-    return () => void this.listeners.remove(tenantId, listener);
+    return { ready: Promise.resolve(), unsubscribe: () => void this.listeners.remove(tenantId, listener) };
   }
 
   status(): BusStatus {

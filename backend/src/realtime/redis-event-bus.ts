@@ -2,7 +2,7 @@
 import { Redis } from 'ioredis';
 import { ZBatonEvent, type BatonEvent } from '../../../shared/events.js';
 import type { Logger } from '../logger.js';
-import { ListenerRegistry, type BusListener, type BusStatus, type EventBus } from './event-bus.js';
+import { ListenerRegistry, type BusListener, type BusStatus, type BusSubscription, type EventBus } from './event-bus.js';
 
 const channelOf = (tenantId: string) => `baton:events:${tenantId}`;
 const CHANNEL_PREFIX = 'baton:events:';
@@ -14,6 +14,8 @@ const CHANNEL_PREFIX = 'baton:events:';
  */
 export class RedisEventBus implements EventBus {
   private readonly listeners = new ListenerRegistry();
+  /** Per subscribed tenant: settles when Redis has confirmed the channel's SUBSCRIBE. */
+  private readonly channelsConfirmed = new Map<string, Promise<void>>();
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
   private wasDown = false;
@@ -60,17 +62,29 @@ export class RedisEventBus implements EventBus {
     }
   }
 
-  subscribe(tenantId: string, listener: BusListener): () => void {
-    if (this.listeners.add(tenantId, listener)) {
-      this.subscriber.subscribe(channelOf(tenantId)).catch((error: Error) => {
-        this.log.warn({ err: error, tenantId }, 'Redis subscribe failed; will resync on reconnect');
-      });
-    }
-    return () => {
-      if (this.listeners.remove(tenantId, listener)) {
+  subscribe(tenantId: string, listener: BusListener): BusSubscription {
+    if (this.listeners.add(tenantId, listener)) this.channelsConfirmed.set(tenantId, this.subscribeChannel(tenantId));
+    return {
+      ready: this.channelsConfirmed.get(tenantId) ?? Promise.resolve(),
+      unsubscribe: () => {
+        if (!this.listeners.remove(tenantId, listener)) return;
+        this.channelsConfirmed.delete(tenantId);
         this.subscriber.unsubscribe(channelOf(tenantId)).catch(() => undefined);
-      }
+      },
     };
+  }
+
+  /**
+   * Subscribes the tenant's channel; settles when Redis confirms it. While Redis is down the
+   * SUBSCRIBE waits in the offline queue and this settles at once: the listener is told to resync
+   * from the events table when the connection (and its subscriptions) is back, so nothing is lost.
+   */
+  private subscribeChannel(tenantId: string): Promise<void> {
+    const confirmed = this.subscriber.subscribe(channelOf(tenantId)).then(
+      () => undefined,
+      (error: Error) => this.log.warn({ err: error, tenantId }, 'Redis subscribe failed; will resync on reconnect'),
+    );
+    return this.subscriber.status === 'ready' ? confirmed : Promise.resolve();
   }
 
   status(): BusStatus {
@@ -102,8 +116,15 @@ export class RedisEventBus implements EventBus {
   private onReady(): void {
     if (!this.wasDown || this.status() !== 'ok') return;
     this.wasDown = false;
-    this.log.info('Redis connection restored: subscribers resync from the events table');
-    this.listeners.resyncAll();
+    // ioredis re-sent the SUBSCRIBEs before 'ready'; a PING answered on the same connection comes
+    // after their confirmations, so the resync reads the table only once events flow again.
+    void this.subscriber
+      .ping()
+      .catch((error: Error) => this.log.warn({ err: error }, 'Redis ping after reconnect failed; resyncing anyway'))
+      .finally(() => {
+        this.log.info('Redis connection restored: subscribers resync from the events table');
+        this.listeners.resyncAll();
+      });
   }
 }
 

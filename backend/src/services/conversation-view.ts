@@ -10,6 +10,7 @@ import type { EscalationRow } from '../db/entities/escalation.entities.js';
 import { AgentEntity } from '../db/entities/tenancy.entities.js';
 import { formatResumeWarning, isInWarningPeriod } from '../domain/business-hours.js';
 import { cooldownNotice, mayResolve, RESOLVE_REASON_LABELS, RESOLVE_REASON_RULES, RESOLVE_REASONS } from '../domain/escalation.js';
+import { isReplyInFlightNotice } from '../domain/scheduled-reply.js';
 import { findOpenEscalation, isTeamMember, loadEscalationView, resolverOf } from './escalation-store.js';
 import { findFirstRef } from './helpdesk-location.js';
 import { lastHumanActivityAt } from './takeover-effects.js';
@@ -58,8 +59,8 @@ export async function conversationView(manager: EntityManager, conversation: Con
   const [lead, holder, openReplies, open, ref, draftFailure] = await Promise.all([
     manager.getRepository(LeadEntity).findOneBy({ id: conversation.leadId, tenantId: conversation.tenantId }),
     !conversation.heldByAgentId ? null : knownHolder?.id === conversation.heldByAgentId ? knownHolder : manager.getRepository(AgentEntity).findOneBy({ id: conversation.heldByAgentId, tenantId: conversation.tenantId }),
-    // Pending and failed replies in one read (few per conversation).
-    manager.getRepository(ScheduledReplyEntity).find({ where: { conversationId: conversation.id, tenantId: conversation.tenantId, status: In(['pending', 'failed']) }, order: { updatedAt: 'DESC' }, take: 20 }),
+    // Pending, failed and leaving replies in one read (the latest few of the conversation).
+    manager.getRepository(ScheduledReplyEntity).find({ where: { conversationId: conversation.id, tenantId: conversation.tenantId, status: In(['pending', 'failed', 'sending', 'sent']) }, order: { updatedAt: 'DESC' }, take: 20 }),
     // The lead's open escalation: the red banner, stacked above the takeover banner (SPEC §5.4, §5.11).
     findOpenEscalation(manager, conversation.tenantId, conversation.leadId).then((row) =>
       row ? Promise.all([loadEscalationView(manager, row, settings.hipaaMode), viewerMayResolve(manager, viewer, row)]) : null,
@@ -74,6 +75,8 @@ export async function conversationView(manager: EntityManager, conversation: Con
   const failedReply = openReplies.find((reply) => reply.status === 'failed') ?? null;
   // A failed delivery stays on the banner until the customer writes again (SPEC §7: never dropped silently).
   const showFailed = failedReply && (!conversation.lastCustomerMessageAt || failedReply.createdAt >= conversation.lastCustomerMessageAt);
+  // Past the cut-off: a takeover did not stop it, and the banner says so (issue 11 item 2).
+  const inFlight = openReplies.find((reply) => isReplyInFlightNotice(reply, conversation.takeoverSource !== null ? conversation.takenOverAt : null, now)) ?? null;
   const takenOver = conversation.takeoverSource !== null;
   const zone = settings.businessHours.timeZone;
   return {
@@ -95,6 +98,9 @@ export async function conversationView(manager: EntityManager, conversation: Con
       : null,
     pendingReply: pendingReply ? { id: pendingReply.id, body: pendingReply.body, channel: pendingReply.channel, dueAt: pendingReply.dueAt.toISOString() } : null,
     failedReply: showFailed ? { id: failedReply.id, body: failedReply.body, error: failedReply.lastError, attempts: failedReply.attempts, failedAt: failedReply.updatedAt.toISOString() } : null,
+    replyInFlight: inFlight
+      ? { id: inFlight.id, body: inFlight.body, channel: inFlight.channel, status: inFlight.status === 'sent' ? 'sent' : 'sending', attempts: inFlight.attempts, lastError: inFlight.lastError }
+      : null,
     // A late run that drafted after all (a hung attempt finishing) puts its reply on the banner instead.
     failedDraft: openReplies.some((reply) => reply.inReplyToMessageId === draftFailure?.after?.inReplyToMessageId) ? null : failedDraftOf(conversation, draftFailure),
     escalation,

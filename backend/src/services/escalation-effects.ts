@@ -4,13 +4,11 @@ import { randomUUID } from 'node:crypto';
 import type { TenantSettings } from '../../../shared/settings.js';
 import { LeadEntity, type LeadRow } from '../db/entities/conversation.entities.js';
 import { EscalationEntity, NotificationEntity, type EscalationRow, type NotificationRow } from '../db/entities/escalation.entities.js';
-import { TeamEntity } from '../db/entities/tenancy.entities.js';
 import { cooldownNotice, type EscalationEffect, type EscalationState, type ResolveReason } from '../domain/escalation.js';
 import { DomainError } from '../domain/errors.js';
-import { notificationDetailsFor } from '../domain/redaction.js';
 import { ESCALATION_FLUSH_JOB, refs } from '../jobs/definitions/job-names.js';
 import type { JobEngine } from '../jobs/job-engine.js';
-import { activeMemberIds, escalationColumnsOf } from './escalation-store.js';
+import { activeMemberIds, escalationColumnsOf, findEscalationTeam } from './escalation-store.js';
 import type { UnitOfWork } from './unit-of-work.js';
 
 /** What the effects act on: the escalation (as stored before the decision), its lead and the tenant's settings. */
@@ -43,12 +41,12 @@ export async function writeEscalationState(uow: UnitOfWork, row: EscalationRow, 
 
 /**
  * A notification per active member of the team, and one `escalation.notified` event listing them
- * (the extension shows it to those agents). HIPAA mode: no team name, cycle, lead name or reason.
+ * (the extension shows it to those agents). Both store the details (team name, cycle, lead name,
+ * reason) whatever the HIPAA mode: readers leave them out while it is on (issue 11 item 5).
  */
 async function notifyTeam(uow: UnitOfWork, context: EscalationContext, row: EscalationRow, kind: 'escalation' | 're_escalated', count: number) {
-  const hipaa = context.settings.hipaaMode;
   const agentIds = await activeMemberIds(uow.manager, context.tenantId, row.teamId);
-  const team = hipaa ? null : await uow.manager.getRepository(TeamEntity).findOneBy({ id: row.teamId, tenantId: context.tenantId });
+  const team = await findEscalationTeam(uow.manager, row);
   const payload = {
     escalationId: row.id,
     leadId: row.leadId,
@@ -56,7 +54,10 @@ async function notifyTeam(uow: UnitOfWork, context: EscalationContext, row: Esca
     kind,
     count,
     trigger: row.trigger,
-    ...notificationDetailsFor(hipaa, { teamName: team?.name ?? null, cycle: row.cycle, leadName: context.lead.name, reason: row.reason }),
+    teamName: team?.name ?? null,
+    cycle: row.cycle,
+    leadName: context.lead.name,
+    reason: row.reason,
   };
   const notifications: NotificationRow[] = agentIds.map((agentId) => ({ id: randomUUID(), tenantId: context.tenantId, agentId, escalationId: row.id, kind, count, payload, createdAt: uow.now, readAt: null }));
   if (notifications.length > 0) await uow.manager.getRepository(NotificationEntity).insert(notifications as never);

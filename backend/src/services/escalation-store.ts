@@ -120,10 +120,12 @@ export function escalationView(row: EscalationRow, team: Pick<TeamRow, 'id' | 'n
 }
 export type EscalationView = ReturnType<typeof escalationView>;
 
+/** The escalation's target team (null: deleted since). */
+export const findEscalationTeam = (manager: EntityManager, row: EscalationRow): Promise<TeamRow | null> => manager.getRepository(TeamEntity).findOneBy({ id: row.teamId, tenantId: row.tenantId });
+
 /** An escalation's view, reading its team's name unless HIPAA mode hides it. */
 export async function loadEscalationView(manager: EntityManager, row: EscalationRow, hipaaMode: boolean): Promise<EscalationView> {
-  const team = hipaaMode ? null : await manager.getRepository(TeamEntity).findOneBy({ id: row.teamId, tenantId: row.tenantId });
-  return escalationView(row, team, hipaaMode);
+  return escalationView(row, hipaaMode ? null : await findEscalationTeam(manager, row), hipaaMode);
 }
 
 /** The team SLA breaches and guardrail violations go to: the configured one, else the tenant's first; null: no team. */

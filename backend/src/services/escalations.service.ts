@@ -6,7 +6,6 @@ import type { OpenEscalationItem } from '../../../shared/conversation-list.js';
 import type { TenantSettings } from '../../../shared/settings.js';
 import { LeadEntity, type LeadRow } from '../db/entities/conversation.entities.js';
 import { EscalationEntity, type EscalationRow } from '../db/entities/escalation.entities.js';
-import { TeamEntity } from '../db/entities/tenancy.entities.js';
 import { formatTenantTime } from '../domain/business-hours.js';
 import { DomainError } from '../domain/errors.js';
 import {
@@ -27,6 +26,8 @@ import {
   conversationOfLead,
   countEscalations,
   escalationStateOf,
+  escalationView,
+  findEscalationTeam,
   lockEscalation,
   lockOpenEscalation,
   findTeamOrFail,
@@ -123,17 +124,18 @@ export function createEscalationsService(infra: Infrastructure, jobs: JobEngine,
       reason: request.reason, reasonCode: request.reasonCode, trigger: request.trigger, status: 'open',
     };
     await uow.manager.getRepository(EscalationEntity).insert(row);
-    const view = await loadEscalationView(uow.manager, row, scope.settings.hipaaMode);
-    const { conversationId: _conversation, leadId: _lead, ...summary } = view;
-    await uow.record({ type: 'escalation.opened', actor: scope.actor, conversationId: row.conversationId, leadId: row.leadId, after: { escalationId: row.id, ...summary, bypassCooldown: request.bypassCooldown } });
+    const team = await findEscalationTeam(uow.manager, row);
+    // The event keeps the facts (team, cycle) whatever the HIPAA mode: readers redact (issue 11 item 5).
+    const { conversationId: _conversation, leadId: _lead, ...facts } = escalationView(row, team, false);
+    await uow.record({ type: 'escalation.opened', actor: scope.actor, conversationId: row.conversationId, leadId: row.leadId, after: { escalationId: row.id, ...facts, bypassCooldown: request.bypassCooldown } });
     await applyEscalationEffects(uow, jobs, contextOf(uow, scope, row), row, decision.effects);
-    return { outcome: 'opened', escalation: view };
+    return { outcome: 'opened', escalation: escalationView(row, team, scope.settings.hipaaMode) };
   }
 
   /** Resolves the open escalation (or the one given), recording who, why and how (SPEC §5.6–§5.8). */
   async function resolveWithin(uow: UnitOfWork, scope: LeadScope, row: EscalationRow, command: { resolver: Resolver; reason: ResolveReason; note: string | null; source: ResolutionSource }): Promise<EscalationView> {
     const hipaa = scope.settings.hipaaMode;
-    const team = hipaa ? null : await uow.manager.getRepository(TeamEntity).findOneBy({ id: row.teamId, tenantId: row.tenantId });
+    const team = hipaa ? null : await findEscalationTeam(uow.manager, row);
     const describe = (at: Date) => formatTenantTime(at, scope.settings.businessHours.timeZone);
     const decision = decideResolve(escalationStateOf(row), { ...command, cooldownSeconds: config.cooldownSeconds, teamName: team?.name ?? null }, uow.now, describe);
     const resolved = await writeEscalationState(uow, row, decision.next);

@@ -16,7 +16,8 @@ import type { JobEngine } from '../jobs/job-engine.js';
 import { createConversationsService } from './conversations.service.js';
 import { createInboundService } from './inbound.service.js';
 import { createSettingsService } from './settings.service.js';
-import { createRepliesService, type DeliveryPolicy } from './replies.service.js';
+import { createRepliesService } from './replies.service.js';
+import type { DeliveryPolicy } from '../domain/delivery-policy.js';
 import { createMessagesService } from './messages.service.js';
 import { createDraftingService } from './drafting.service.js';
 import type { Connector } from '../connectors/connector.js';
@@ -26,9 +27,11 @@ import { ruleBasedResponder } from '../ai/rule-based-responder.js';
 import type { RandomSource } from '../domain/cadence.js';
 import type { Infrastructure } from './unit-of-work.js';
 
+/** What conversations use from outside; unset: the embedded defaults (outbox connector, rule-based drafter). */
 export interface ConversationAdapters {
-  connector: Connector;
-  drafter: Drafter;
+  /** Outbound delivery (main.ts picks it from the environment: connectors/connector-from-env.ts). */
+  connector?: Connector;
+  drafter?: Drafter;
   random?: RandomSource;
   delivery?: DeliveryPolicy;
 }
@@ -36,18 +39,20 @@ export interface ConversationAdapters {
 /** Authentication settings, and the escalation cooldown (default: by BATON_ENV). */
 export type ServiceSettings = AuthSettings & { cooldownSeconds?: number };
 
-export function createServices(infra: Infrastructure, settings: ServiceSettings, jobs: JobEngine, adapters: ConversationAdapters = { connector: outboxConnector, drafter: ruleBasedResponder }) {
+export function createServices(infra: Infrastructure, settings: ServiceSettings, jobs: JobEngine, adapters: ConversationAdapters = {}) {
+  const connector = adapters.connector ?? outboxConnector;
   const authenticator = new Authenticator(infra, settings);
   const conversations = createConversationsService(infra, jobs);
   const escalations = createEscalationsService(infra, jobs, { cooldownSeconds: settings.cooldownSeconds ?? COOLDOWN_BY_ENVIRONMENT[settings.batonEnv] }, conversations);
-  const credentialsChanged = () => authenticator.invalidateAll();
+  // A committed credential change (performed from the outbox) forgets this process's cached principals.
+  infra.caches?.onCredentialsChanged(() => authenticator.invalidateAll());
   return {
     infra,
     authenticator,
     tenants: createTenantsService(infra),
-    agents: createAgentsService(infra, credentialsChanged),
+    agents: createAgentsService(infra),
     teams: createTeamsService(infra),
-    apiKeys: createApiKeysService(infra, credentialsChanged),
+    apiKeys: createApiKeysService(infra),
     webhookSecret: createWebhookSecretService(infra),
     events: createEventsService(infra),
     jobs,
@@ -59,9 +64,9 @@ export function createServices(infra: Infrastructure, settings: ServiceSettings,
     rules: createRulesService(infra),
     sla: createSlaService(infra, escalations),
     settings: createSettingsService(infra, jobs),
-    replies: createRepliesService(infra, jobs, adapters.connector, adapters.delivery),
-    messages: createMessagesService(infra, jobs, adapters.connector, escalations),
-    drafting: createDraftingService(infra, jobs, adapters.drafter, adapters.random ?? Math.random, escalations),
+    replies: createRepliesService(infra, jobs, connector, adapters.delivery),
+    messages: createMessagesService(infra, jobs, connector, escalations, adapters.delivery),
+    drafting: createDraftingService(infra, jobs, adapters.drafter ?? ruleBasedResponder, adapters.random ?? Math.random, escalations),
   };
 }
 

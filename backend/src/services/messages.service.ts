@@ -1,8 +1,10 @@
 // Agent messages (SPEC §2.2): sent through Baton, or seen in the helpdesk / reported by webhook.
 // One command for all: an SMS (and email with autoTakeoverOnEmail) takes over before delivery; an
-// idempotency key makes a retried call store / send once and answer `duplicate` (issue 9).
+// idempotency key makes a retried call store / send once and answer `duplicate` (issue 9). A sent
+// message is delivered after its transaction commits (./message-delivery.ts).
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from '../domain/delivery-policy.js';
 import type { Principal } from '../auth/principal.js';
 import type { Connector } from '../connectors/connector.js';
 import { isUniqueViolation } from '../db/errors.js';
@@ -21,6 +23,8 @@ import { withTransaction, type Infrastructure } from './unit-of-work.js';
 import type { EscalationsService } from './escalations.service.js';
 import { escalationStateOf, isTeamMember, lockLead, lockOpenEscalation, resolverOf } from './escalation-store.js';
 import { resolutionByReply } from '../domain/escalation.js';
+import { createMessageDelivery } from './message-delivery.js';
+import { outboundRecordId } from './outbound-delivery.js';
 
 export interface AgentMessageCommand {
   conversationId: string;
@@ -29,7 +33,7 @@ export interface AgentMessageCommand {
   /**
    * A retried call with the same key is answered `duplicate` and changes nothing. Recorded replies
    * (helpdesk page, webhook) store it as the message's external id, so the page's report and the
-   * connector's webhook of one send dedupe each other; sent messages pass it to the connector.
+   * connector's webhook of one send dedupe each other. A sent message's delivery key is its message id.
    */
   idempotencyKey?: string;
 }
@@ -40,11 +44,14 @@ export type AgentMessageResult =
 
 const duplicateOf = (messageId: string): AgentMessageResult => ({ status: 'duplicate', messageId, autoTakeover: false, resolvedEscalationId: null });
 
-export function createMessagesService(infra: Infrastructure, jobs: JobEngine, connector: Connector, escalations: EscalationsService) {
+export function createMessagesService(infra: Infrastructure, jobs: JobEngine, connector: Connector, escalations: EscalationsService, delivery: DeliveryPolicy = DEFAULT_DELIVERY_POLICY) {
+  const messageDelivery = createMessageDelivery(infra, jobs, connector, delivery);
+  /** A sent message's row carries the key as Baton's outbound record id; a recorded one, as given (the helpdesk's id). */
+  const externalIdOf = (idempotencyKey: string, deliver: boolean) => (deliver ? outboundRecordId(idempotencyKey) : idempotencyKey);
+
   /** The message an earlier call with this key stored or sent, if any. */
   async function alreadyHandled(manager: EntityManager, tenantId: string, idempotencyKey: string, deliver: boolean): Promise<string | null> {
-    if (deliver) return (await connector.findDelivered(manager, tenantId, idempotencyKey))?.messageId ?? null;
-    return (await manager.getRepository(MessageEntity).findOneBy({ tenantId, externalMessageId: idempotencyKey }))?.id ?? null;
+    return (await manager.getRepository(MessageEntity).findOneBy({ tenantId, externalMessageId: externalIdOf(idempotencyKey, deliver) }))?.id ?? null;
   }
 
   /** `deliver`: send through the connector (sendManual) or only record (recordAgentReply). */
@@ -53,7 +60,10 @@ export function createMessagesService(infra: Infrastructure, jobs: JobEngine, co
     const body = validateReplyBody(command.body, command.channel);
     const key = command.idempotencyKey;
     try {
-      return await handleOnce(principal, principal.agentId, { ...command, body }, deliver);
+      const result = await handleOnce(principal, principal.agentId, { ...command, body }, deliver);
+      // After the commit: the takeover and the message are recorded before anything leaves.
+      if (deliver && result.status === 'accepted') await messageDelivery.deliverNow(principal.tenantId, result.messageId);
+      return result;
     } catch (error) {
       // Two calls with one key at once: both passed the first check, the unique external id let one
       // store it; the other changed nothing (rolled back) and is that one's duplicate.
@@ -74,20 +84,17 @@ export function createMessagesService(infra: Infrastructure, jobs: JobEngine, co
       if (seen) return duplicateOf(seen);
       let conversation = await lockConversation(manager, principal.tenantId, command.conversationId);
       const settings = await readTenantSettings(manager, principal.tenantId);
-      // Takeover first, in the same transaction: it is committed before (or with) the delivery.
+      // Takeover first, in the same transaction: it is committed before the delivery starts.
       const decision = decideAutoTakeoverOnAgentMessage(
         takeoverStateOf(conversation),
         { agentId, channel: command.channel, autoTakeoverOnEmail: settings.autoTakeoverOnEmail, autoReleaseAt: autoReleaseAt(settings.businessHours, now, settings.afterHoursReleaseMinutes) },
         now,
       );
       conversation = await applyTakeoverDecision(uow, jobs, conversation, decision, principal.actor);
-      let messageId: string;
-      if (deliver) {
-        messageId = (await connector.deliver(manager, { tenantId: principal.tenantId, conversationId: conversation.id, channel: command.channel, body, author: 'agent', agentId, idempotencyKey: idempotencyKey ?? randomUUID() }, now)).messageId;
-      } else {
-        messageId = randomUUID();
-        await manager.getRepository(MessageEntity).insert({ id: messageId, tenantId: principal.tenantId, conversationId: conversation.id, author: 'agent', agentId, channel: command.channel, body, externalMessageId: idempotencyKey ?? null, deliveryStatus: 'delivered', createdAt: now });
-      }
+      const messageId = randomUUID();
+      const externalMessageId = deliver ? externalIdOf(idempotencyKey ?? messageId, true) : (idempotencyKey ?? null);
+      await manager.getRepository(MessageEntity).insert({ id: messageId, tenantId: principal.tenantId, conversationId: conversation.id, author: 'agent', agentId, channel: command.channel, body, externalMessageId, deliveryStatus: deliver ? 'pending' : 'delivered', createdAt: now });
+      if (deliver) await messageDelivery.armDeliveryJob(uow, principal.tenantId, messageId);
       await manager.getRepository(ConversationEntity).update({ id: conversation.id, tenantId: principal.tenantId }, { lastAgentMessageAt: now, updatedAt: now, version: () => 'version + 1' });
       await uow.record({ type: 'message.sent', actor: principal.actor, conversationId: conversation.id, leadId: conversation.leadId, after: { messageId, author: 'agent', agentId, channel: command.channel, body, via: deliver ? 'baton' : 'helpdesk', autoTakeover: decision.changed } });
 
@@ -120,5 +127,7 @@ export function createMessagesService(infra: Infrastructure, jobs: JobEngine, co
     },
     sendManual: (principal: Principal, command: AgentMessageCommand) => handleAgentMessage(principal, command, true),
     recordAgentReply: (principal: Principal, command: AgentMessageCommand) => handleAgentMessage(principal, command, false),
+    /** The `message.deliver` job's handler, backoff and last resort. */
+    deliveryJob: messageDelivery.job,
   };
 }

@@ -52,7 +52,7 @@ export function createNotificationsService(infra: Infrastructure) {
       const [locations, settings] = await Promise.all([locationsOf(principal.tenantId, conversationIds), readTenantSettings(infra.db.manager, principal.tenantId)]);
       return rows.map((row) => {
         const conversationId = conversationIdOf(row);
-        // Redacted when the payload was written in HIPAA mode, and also when HIPAA mode is on now.
+        // The payload keeps the details; HIPAA mode as it is now decides whether they are read (issue 11 item 5).
         const words = notificationText(row.kind, row.count, row.payload ?? {}, settings.hipaaMode);
         return {
           id: row.id,

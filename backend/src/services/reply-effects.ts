@@ -1,5 +1,6 @@
 // Applies a scheduled-reply decision (domain/scheduled-reply.ts) in the caller's transaction:
-// the conditional status write, the send job and the timeline. Returns the delivery to make, if any.
+// the conditional status write, the send and deliver jobs, and the timeline. Returns the delivery
+// to make after commit, if any (the caller arms its deliver job in the same transaction).
 import { ScheduledReplyEntity, type ScheduledReplyRow } from '../db/entities/conversation.entities.js';
 import { DomainError } from '../domain/errors.js';
 import type { ReplyDecision, ReplyEffect } from '../domain/scheduled-reply.js';
@@ -7,14 +8,15 @@ import { REPLY_SEND_JOB, refs } from '../jobs/definitions/job-names.js';
 import type { JobEngine } from '../jobs/job-engine.js';
 import type { UnitOfWork } from './unit-of-work.js';
 
-export type Delivery = Extract<ReplyEffect, { kind: 'deliver' }>;
+export type Delivery = Extract<ReplyEffect, { kind: 'deliver_after_commit' }>;
 
 export async function applyReplyDecision(
   uow: UnitOfWork,
   jobs: JobEngine,
   reply: ScheduledReplyRow,
   decision: ReplyDecision,
-  options: { actor: string; conflictIsError: boolean },
+  /** `keepDeliveryJob`: the reply's deliver job is the caller; the engine finishes it (its row must stay). */
+  options: { actor: string; conflictIsError: boolean; keepDeliveryJob?: boolean },
 ): Promise<{ applied: boolean; delivery: Delivery | null }> {
   if (decision.transition) {
     const next = decision.next;
@@ -41,8 +43,11 @@ export async function applyReplyDecision(
         uow.announce(job);
         break;
       }
-      case 'deliver':
+      case 'deliver_after_commit':
         delivery = effect;
+        break;
+      case 'remove_delivery_job':
+        if (!options.keepDeliveryJob) await jobs.cancelByRef(refs.replyDelivery(reply.id), uow.manager);
         break;
       case 'record':
         await uow.record({
@@ -50,7 +55,7 @@ export async function applyReplyDecision(
           actor: effect.agentId ? `agent:${effect.agentId}` : options.actor,
           conversationId: reply.conversationId,
           before: { replyId: reply.id, status: effect.before.status, body: effect.before.body, dueAt: effect.before.dueAt.toISOString() },
-          after: { replyId: reply.id, status: effect.after.status, body: effect.after.body, dueAt: effect.after.dueAt.toISOString(), endReason: effect.after.endReason, editedByAgentId: effect.after.editedByAgentId },
+          after: { replyId: reply.id, status: effect.after.status, body: effect.after.body, dueAt: effect.after.dueAt.toISOString(), endReason: effect.after.endReason, editedByAgentId: effect.after.editedByAgentId, ...effect.details },
         });
         break;
     }

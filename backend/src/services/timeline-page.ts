@@ -1,11 +1,13 @@
 // conversations.timeline (issue 9, SPEC §6): a conversation's events and messages merged newest
-// first, one page at a time (keyset cursor), with actors named and events put into words.
+// first, one page at a time (keyset cursor), with actors named and events put into words, redacted
+// for the tenant's HIPAA mode as it is now.
 import { In, type EntityManager } from 'typeorm';
 import type { TimelineEntry, TimelinePageDto } from '../../../shared/conversation-view.js';
 import type { TenantSettings } from '../../../shared/settings.js';
 import { MessageEntity, type MessageRow } from '../db/entities/conversation.entities.js';
 import { EventEntity, type EventRow } from '../db/entities/event.entity.js';
 import { AgentEntity, ApiKeyEntity } from '../db/entities/tenancy.entities.js';
+import { redactEventForReader } from '../domain/event-redaction.js';
 import { describeEvent, eventActor, messageActor, TIMELINE_HIDDEN_EVENT_TYPES, type TimelineWording } from '../domain/timeline-text.js';
 import { compareNewestFirst, decodeTimelineCursor, encodeTimelineCursor, type TimelinePosition } from './timeline-cursor.js';
 
@@ -78,12 +80,13 @@ function apiKeysWithAgents(manager: EntityManager, tenantId: string, ids: string
     .getRawMany();
 }
 
-function entryOf(row: Row, wording: TimelineWording): TimelineEntry {
+/** `hipaaMode`: the tenant's now, whatever it was when the event was stored (issue 11 item 5). */
+function entryOf(row: Row, wording: TimelineWording, hipaaMode: boolean): TimelineEntry {
   if (row.kind === 'm') {
     const { message } = row;
     return { id: `m:${message.id}`, kind: 'message', at: message.createdAt.toISOString(), actor: messageActor(message, wording), text: message.body, eventType: null, channel: message.channel };
   }
-  const { event } = row;
+  const event = redactEventForReader(row.event, hipaaMode);
   const described = describeEvent(event, wording);
   return { id: `e:${event.id}`, kind: described.kind, at: event.createdAt.toISOString(), actor: eventActor(event, wording), text: described.text, eventType: event.type, channel: null };
 }
@@ -103,9 +106,9 @@ export async function readTimelinePage(manager: EntityManager, query: TimelinePa
   ].sort((a, b) => compareNewestFirst(a.position, b.position));
   const page = rows.slice(0, query.limit);
   const timeZone = settings.businessHours.timeZone;
-  const wording: TimelineWording = { hipaaMode: settings.hipaaMode, timeZone, ...(await namesOn(manager, query.tenantId, page)) };
+  const wording: TimelineWording = { timeZone, ...(await namesOn(manager, query.tenantId, page)) };
   return {
-    entries: page.map((row) => entryOf(row, wording)),
+    entries: page.map((row) => entryOf(row, wording, settings.hipaaMode)),
     nextCursor: rows.length > query.limit ? encodeTimelineCursor(page[page.length - 1]!.position) : null,
     timeZone,
   };

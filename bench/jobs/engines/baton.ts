@@ -86,7 +86,10 @@ export function createEngine(): BenchEngine {
         async stop() {
           await engine.stop(2000);
           await db.destroy();
-          if (process.env.BENCH_PROFILE) console.error(`[baton worker ${ctx.workerIndex}] ${profile.report()}`);
+          if (process.env.BENCH_PROFILE) {
+            const cpu = process.cpuUsage();
+            console.error(`[baton worker ${ctx.workerIndex}] ${profile.report()}; cpu ${Math.round((cpu.user + cpu.system) / 1000)} ms`);
+          }
         },
       };
     },

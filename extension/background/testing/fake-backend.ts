@@ -146,6 +146,7 @@ export function fakeView(overrides: Partial<ConversationView> & { id: string }):
     takeover: null,
     pendingReply: null,
     failedReply: null,
+    replyInFlight: null,
     failedDraft: null,
     escalation: null,
     cooldown: null,

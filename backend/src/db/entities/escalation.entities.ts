@@ -135,7 +135,7 @@ export interface NotificationRow {
   kind: string;
   /** Activity coalesced into this notification. */
   count: number;
-  /** What the extension shows (already redacted in HIPAA mode). */
+  /** What the extension shows, with its details (team, cycle, lead name, reason): readers redact them in HIPAA mode. */
   payload: Record<string, unknown>;
   createdAt: Date;
   /** Null: unread. */

@@ -3,9 +3,15 @@ import { EntitySchema } from 'typeorm';
 import { instantColumn, jsonColumn, textColumn, uuidColumn } from './columns.js';
 
 export interface EventRow {
-  /** Monotonic row id (decimal string); the SSE event id clients resume from. */
+  /** Row id (decimal string): insertion order across tenants; the drawer's tie-break, not the wire id. */
   id: string;
   tenantId: string;
+  /**
+   * The event's place in its tenant's stream (decimal string), assigned in commit order without gaps
+   * (issue 11 item 3): the SSE event id clients resume from. Events written before positions existed
+   * kept their row id as position, so a Last-Event-ID saved before the upgrade still means the same.
+   */
+  position: string;
   /** Null: not about one conversation (settings, teams, agents). */
   conversationId: string | null;
   /** Null: not about one lead. */
@@ -22,7 +28,7 @@ export interface EventRow {
 }
 
 /** Normalises MySQL's bigint (string) and SQLite's integer (number) to a decimal string. */
-const bigintAsString = { from: (value: unknown) => (value == null ? value : String(value)), to: (value: unknown) => value };
+export const bigintAsString = { from: (value: unknown) => (value == null ? value : String(value)), to: (value: unknown) => value };
 
 export const EventEntity = new EntitySchema<EventRow>({
   name: 'Event',
@@ -30,6 +36,7 @@ export const EventEntity = new EntitySchema<EventRow>({
   columns: {
     id: { type: 'bigint', primary: true, generated: 'increment', transformer: bigintAsString },
     tenantId: uuidColumn('tenant_id'),
+    position: { type: 'bigint', name: 'position', transformer: bigintAsString },
     conversationId: uuidColumn('conversation_id', true),
     leadId: uuidColumn('lead_id', true),
     type: textColumn('type', 64),

@@ -1,7 +1,18 @@
 // Registers the conversation jobs' handlers on the engine (names and payloads: ./job-names.ts).
 import type { Services } from '../../services/index.js';
 import type { JobEngine } from '../job-engine.js';
-import { AI_DRAFT_JOB, AUTO_RELEASE_JOB, REPLY_SEND_JOB, ZAiDraftPayload, ZAutoReleasePayload, ZReplySendPayload } from './job-names.js';
+import {
+  AI_DRAFT_JOB,
+  AUTO_RELEASE_JOB,
+  MESSAGE_DELIVER_JOB,
+  REPLY_DELIVER_JOB,
+  REPLY_SEND_JOB,
+  ZAiDraftPayload,
+  ZAutoReleasePayload,
+  ZMessageDeliverPayload,
+  ZReplyDeliverPayload,
+  ZReplySendPayload,
+} from './job-names.js';
 
 /** A draft is retried after 2 s, 5 s and 10 s, then recorded as failed: a customer is waiting. */
 export const DRAFT_RETRY_DELAYS_MS = [2000, 5000, 10_000] as const;
@@ -32,4 +43,8 @@ export function registerConversationJobs(engine: JobEngine, services: Services):
       await services.replies.sendDue(payload);
     },
   });
+  // Deliveries after commit (issue 11 item 2): retried with the delivery backoff, then `failed`.
+  engine.define({ name: REPLY_DELIVER_JOB, schema: ZReplyDeliverPayload, ...services.replies.deliveryJob });
+  engine.define({ name: MESSAGE_DELIVER_JOB, schema: ZMessageDeliverPayload, ...services.messages.deliveryJob });
 }
+

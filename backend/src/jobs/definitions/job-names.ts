@@ -3,6 +3,8 @@ import { z } from 'zod';
 
 export const AI_DRAFT_JOB = 'ai.draft';
 export const REPLY_SEND_JOB = 'reply.send';
+export const REPLY_DELIVER_JOB = 'reply.deliver';
+export const MESSAGE_DELIVER_JOB = 'message.deliver';
 export const AUTO_RELEASE_JOB = 'takeover.auto_release';
 export const ESCALATION_FLUSH_JOB = 'escalation.notify_flush';
 export const SLA_CHECK_JOB = 'sla.check';
@@ -16,6 +18,17 @@ export type AiDraftPayload = z.infer<typeof ZAiDraftPayload>;
 /** Send one scheduled reply when due (scheduled in the reply's transaction). */
 export const ZReplySendPayload = z.object({ ...base, replyId: z.uuid() });
 export type ReplySendPayload = z.infer<typeof ZReplySendPayload>;
+
+/**
+ * Deliver a reply past its cut-off (armed in the cut-off's transaction): the at-least-once guarantee
+ * behind the delivery made right after the commit (issue 11 item 2).
+ */
+export const ZReplyDeliverPayload = z.object({ ...base, replyId: z.uuid() });
+export type ReplyDeliverPayload = z.infer<typeof ZReplyDeliverPayload>;
+
+/** Deliver an agent message sent through Baton (armed in the message's transaction). */
+export const ZMessageDeliverPayload = z.object({ ...base, messageId: z.uuid() });
+export type MessageDeliverPayload = z.infer<typeof ZMessageDeliverPayload>;
 
 /** Release one takeover at its autoReleaseAt; `takenOverAt` identifies the takeover it was armed for. */
 export const ZAutoReleasePayload = z.object({ ...base, conversationId: z.uuid(), takenOverAt: z.string() });
@@ -32,6 +45,8 @@ export type SlaCheckPayload = z.infer<typeof ZSlaCheckPayload>;
 export const refs = {
   draft: (messageId: string) => `ai_draft:${messageId}`,
   reply: (replyId: string) => `scheduled_reply:${replyId}`,
+  replyDelivery: (replyId: string) => `reply_delivery:${replyId}`,
+  messageDelivery: (messageId: string) => `message_delivery:${messageId}`,
   autoRelease: (conversationId: string) => `auto_release:${conversationId}`,
   escalationFlush: (escalationId: string) => `escalation_flush:${escalationId}`,
   sla: (messageId: string) => `sla:${messageId}`,

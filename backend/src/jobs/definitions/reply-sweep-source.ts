@@ -1,10 +1,11 @@
-// The sweep's view of AI replies: a pending reply must always have a send job, and a customer
-// message the AI may still answer must have a draft job, a reply, or a recorded outcome (issue 11 item 7).
+// The sweep's view of AI replies: a pending reply must always have a send job, a reply past its
+// cut-off (`sending`) a deliver job, and a customer message the AI may still answer a draft job, a
+// reply, or a recorded outcome (issue 11 items 2 and 7).
 import { ConversationEntity, MessageEntity, ScheduledReplyEntity } from '../../db/entities/conversation.entities.js';
 import { EventEntity } from '../../db/entities/event.entity.js';
 import type { Infrastructure } from '../../services/unit-of-work.js';
 import type { SweepSource } from '../sweep.js';
-import { AI_DRAFT_JOB, REPLY_SEND_JOB, refs } from './job-names.js';
+import { AI_DRAFT_JOB, REPLY_DELIVER_JOB, REPLY_SEND_JOB, refs } from './job-names.js';
 
 export function pendingRepliesSweepSource(infra: Infrastructure): SweepSource {
   return {
@@ -16,6 +17,23 @@ export function pendingRepliesSweepSource(infra: Infrastructure): SweepSource {
         name: REPLY_SEND_JOB,
         runAt: reply.dueAt,
         payload: { dueAt: reply.dueAt.toISOString(), tenantId: reply.tenantId, replyId: reply.id },
+      }));
+    },
+  };
+}
+
+/** Replies past their cut-off whose deliver job is gone: delivered (again, same idempotency key) at once. */
+export function sendingRepliesSweepSource(infra: Infrastructure): SweepSource {
+  return {
+    name: 'replies being sent',
+    async findNeeds(limit) {
+      const sending = await infra.db.getRepository(ScheduledReplyEntity).find({ where: { status: 'sending' }, order: { dueAt: 'ASC' }, take: limit });
+      const now = infra.clock.now();
+      return sending.map((reply) => ({
+        ref: refs.replyDelivery(reply.id),
+        name: REPLY_DELIVER_JOB,
+        runAt: now,
+        payload: { dueAt: now.toISOString(), tenantId: reply.tenantId, replyId: reply.id },
       }));
     },
   };

@@ -33,7 +33,7 @@ async function teamIdsOf(manager: EntityManager, tenantId: string, agentId: stri
   return rows.map((row) => row.teamId);
 }
 
-export function createAgentsService(infra: Infrastructure, credentialsChanged: () => void = () => undefined) {
+export function createAgentsService(infra: Infrastructure) {
   return {
     async create(principal: Principal, command: CreateAgentCommand): Promise<AgentDto> {
       assertMayAssignRole(principal, command.role);
@@ -88,7 +88,7 @@ export function createAgentsService(infra: Infrastructure, credentialsChanged: (
         const teamIds = await teamIdsOf(uow.manager, principal.tenantId, agent.id);
         if (next.name === agent.name && next.role === agent.role && next.active === agent.active) return agentDto(agent, teamIds);
         await repository.update({ id: agent.id, tenantId: principal.tenantId }, { name: next.name, role: next.role, active: next.active });
-        uow.afterCommit(credentialsChanged);
+        uow.credentialsChanged();
         await uow.record({
           type: 'agent.updated',
           actor: principal.actor,

@@ -14,7 +14,7 @@ export interface CreateApiKeyCommand {
   agentId?: string | null;
 }
 
-export function createApiKeysService(infra: Infrastructure, credentialsChanged: () => void = () => undefined) {
+export function createApiKeysService(infra: Infrastructure) {
   return {
     /** Creates a key; the returned `key` is the only time anyone sees it. */
     async create(principal: Principal, command: CreateApiKeyCommand): Promise<{ apiKey: ApiKeyDto; key: string }> {
@@ -68,7 +68,7 @@ export function createApiKeysService(infra: Infrastructure, credentialsChanged: 
           .where('id = :id AND tenant_id = :tenantId AND revoked_at IS NULL', { id: row.id, tenantId: principal.tenantId })
           .execute();
         if (result.affected) {
-          uow.afterCommit(credentialsChanged);
+          uow.credentialsChanged();
           await uow.record({ type: 'api_key.revoked', actor: principal.actor, before: { id: row.id, prefix: row.prefix, revokedAt: null }, after: { id: row.id, prefix: row.prefix, revokedAt: uow.now.toISOString() } });
         }
         return apiKeyDto({ ...row, revokedAt: uow.now });
