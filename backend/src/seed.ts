@@ -1,8 +1,8 @@
 // First start: create the demo tenant and print its one-time credentials.
 import { issueDevToken } from './auth/dev-token.js';
 import type { Principal } from './auth/principal.js';
-import type { CreatedTenant } from './services/tenants.service.js';
-import type { Services } from './services/index.js';
+import type { CreatedTenant } from './features/admin/tenants.service.js';
+import type { Services } from './features/index.js';
 
 export interface DemoSeed {
   tenantSlug: string;

@@ -15,14 +15,25 @@ import type { Logger } from './logger.js';
 import { InProcessEventBus, type EventBus } from './realtime/event-bus.js';
 import { RedisEventBus, redactUrl } from './realtime/redis-event-bus.js';
 import { createJobEngine, type JobEngine } from './jobs/job-engine.js';
-import { registerEscalationJobs } from './jobs/definitions/escalation-jobs.js';
-import { registerConversationJobs } from './jobs/definitions/conversation-jobs.js';
 import { createSweep } from './jobs/sweep.js';
-import { pendingRepliesSweepSource, sendingRepliesSweepSource, unansweredMessagesSweepSource } from './jobs/definitions/reply-sweep-source.js';
+import { AUTO_RELEASE_JOB, ZAutoReleasePayload } from './features/conversations/conversations.jobs.js';
+import { ESCALATION_FLUSH_JOB, SLA_CHECK_JOB, ZEscalationFlushPayload, ZSlaCheckPayload } from './features/escalations/escalations.jobs.js';
+import {
+  AI_DRAFT_JOB,
+  MESSAGE_DELIVER_JOB,
+  REPLY_DELIVER_JOB,
+  REPLY_SEND_JOB,
+  ZAiDraftPayload,
+  ZMessageDeliverPayload,
+  ZReplyDeliverPayload,
+  ZReplySendPayload,
+  draftRetryDelayMs,
+} from './features/replies/replies.jobs.js';
+import { pendingRepliesSweepSource, sendingRepliesSweepSource, unansweredMessagesSweepSource } from './features/replies/reply-sweep-source.js';
 import { connectorFromEnv } from './connectors/connector-from-env.js';
-import { createServices, type Services } from './services/index.js';
-import { createOutboxRelay } from './services/outbox-relay.js';
-import { ProcessCaches } from './services/process-caches.js';
+import { createServices, type Services } from './features/index.js';
+import { createOutboxRelay } from './platform/outbox-relay.js';
+import { ProcessCaches } from './platform/process-caches.js';
 
 export interface RunningServer {
   url: string;
@@ -40,6 +51,30 @@ export interface RunningServer {
 /** A start-up failure with a message meant for the person running Baton. */
 export class StartupError extends Error {
   override name = 'StartupError';
+}
+
+/**
+ * Binds every job to the service that handles it — the one place jobs and services meet (issue 11
+ * item 8); names, payloads and retry policies live in each feature's `*.jobs.ts`.
+ */
+export function registerJobHandlers(engine: JobEngine, services: Services): void {
+  engine.define({ name: AUTO_RELEASE_JOB, schema: ZAutoReleasePayload, handle: async (payload) => { await services.conversations.autoRelease(payload); } });
+  engine.define({
+    name: AI_DRAFT_JOB,
+    schema: ZAiDraftPayload,
+    async handle(payload) {
+      await services.drafting.draftReply(payload);
+    },
+    retryDelayMs: draftRetryDelayMs,
+    // The customer is waiting: once the AI stays down, agents see it on the banner (issue 11 item 7).
+    onRetriesExhausted: (payload, error, attempts) => services.drafting.recordDraftFailure(payload, error, attempts),
+  });
+  engine.define({ name: REPLY_SEND_JOB, schema: ZReplySendPayload, handle: async (payload) => { await services.replies.sendDue(payload); } });
+  // Deliveries after commit (issue 11 item 2): retried with the delivery backoff, then `failed`.
+  engine.define({ name: REPLY_DELIVER_JOB, schema: ZReplyDeliverPayload, ...services.replies.deliveryJob });
+  engine.define({ name: MESSAGE_DELIVER_JOB, schema: ZMessageDeliverPayload, ...services.messages.deliveryJob });
+  engine.define({ name: SLA_CHECK_JOB, schema: ZSlaCheckPayload, handle: async (payload) => { await services.sla.checkResponse(payload); } });
+  engine.define({ name: ESCALATION_FLUSH_JOB, schema: ZEscalationFlushPayload, handle: async (payload) => { await services.escalations.flushNotifications(payload); } });
 }
 
 /** `baseClock` stands for the OS clock (tests may pass another); Baton's clock is it corrected to the database's time. */
@@ -77,8 +112,7 @@ export async function startServer(env: Env, log: Logger, baseClock: Clock = syst
   const jobs = createJobEngine({ db, redisUrl: env.redisUrl, log: log.child({ component: 'jobs' }), metrics, processName: `${os.hostname()}:${process.pid}` });
   const caches = new ProcessCaches();
   const services = createServices({ db, bus, clock, log, caches }, { batonEnv: env.batonEnv, jwt: env.jwt, cooldownSeconds: env.cooldownSeconds }, jobs, { connector: connectorFromEnv(env) });
-  registerConversationJobs(jobs, services);
-  registerEscalationJobs(jobs, services);
+  registerJobHandlers(jobs, services);
   const sweep = createSweep(jobs, [pendingRepliesSweepSource({ db, bus, clock, log }), sendingRepliesSweepSource({ db, bus, clock, log }), unansweredMessagesSweepSource({ db, bus, clock, log })], log.child({ component: 'sweep' }));
   const { app, endStreams } = createApp({ services, log, metrics, jobsHealth: () => jobs.health(), batonEnv: env.batonEnv });
   const server = http.createServer(app.callback());

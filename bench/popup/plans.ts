@@ -2,8 +2,8 @@
 // included), its MariaDB EXPLAIN rows, and how long MariaDB takes to answer it, replayed alone.
 import type { DataSource, Logger } from 'typeorm';
 import type { Principal } from '../../backend/src/auth/principal.js';
-import { readConversationList } from '../../backend/src/services/conversation-list.js';
-import { readOpenEscalations } from '../../backend/src/services/open-escalation-list.js';
+import { readConversationList } from '../../backend/src/features/conversations/conversation-list.js';
+import { readOpenEscalations } from '../../backend/src/features/escalations/open-escalation-list.js';
 
 export interface CapturedStatement {
   sql: string;

@@ -1,7 +1,7 @@
 // Authentication through the HTTP API on MariaDB: API keys, identity-provider JWTs (local JWKS), dev tokens.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueDevToken } from '../../backend/src/auth/dev-token.js';
-import type { CreatedTenant } from '../../backend/src/services/tenants.service.js';
+import type { CreatedTenant } from '../../backend/src/features/admin/tenants.service.js';
 import { startTestBackend, type TestBackend } from '../support/in-process-server.js';
 import { startLocalIdentityProvider, type LocalIdentityProvider } from '../support/jwks-server.js';
 import { createTestClient, expectTrpcError } from '../support/trpc-client.js';

@@ -3,8 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScheduledReplyEntity } from '../../backend/src/db/entities/conversation.entities.js';
 import { signBody } from '../../backend/src/http/webhook-signature.js';
-import { REPLY_SEND_JOB, refs } from '../../backend/src/jobs/definitions/job-names.js';
-import type { CreatedTenant } from '../../backend/src/services/tenants.service.js';
+import { refs as takeoverRefs } from '../../backend/src/features/conversations/conversations.jobs.js';
+import { REPLY_SEND_JOB, refs } from '../../backend/src/features/replies/replies.jobs.js';
+import type { CreatedTenant } from '../../backend/src/features/admin/tenants.service.js';
 import { postSignedWebhook } from '../support/signed-webhook.js';
 import { startTestBackend, type TestBackend } from '../support/in-process-server.js';
 import { createTestClient, expectTrpcError, type TestClient } from '../support/trpc-client.js';
@@ -116,7 +117,7 @@ describe('takeover', () => {
     expect(view.pendingReply).toBeNull();
     expect(await backend.server.db.getRepository(ScheduledReplyEntity).findOneByOrFail({ id: replyId })).toMatchObject({ status: 'cancelled', endReason: 'takeover' });
     expect(await jobCount(refs.reply(replyId))).toBe(0);
-    expect(await jobCount(refs.autoRelease(id))).toBe(1);
+    expect(await jobCount(takeoverRefs.autoRelease(id))).toBe(1);
     const events = (await storedTimeline(backend.server.db, id)).events;
     const cancelled = events.findIndex((event) => event.type === 'reply.cancelled' && event.after?.replyId === replyId);
     const started = events.findIndex((event) => event.type === 'takeover.started');
@@ -131,11 +132,11 @@ describe('takeover', () => {
     expect(twice.takeover!.since).toBe(first.takeover!.since);
     const transferred = await pat.conversations.takeOver.mutate({ id, source: 'popup' });
     expect(transferred.takeover).toMatchObject({ holder: { name: 'pat' }, source: 'popup' });
-    expect(await jobCount(refs.autoRelease(id))).toBe(1);
+    expect(await jobCount(takeoverRefs.autoRelease(id))).toBe(1);
     const released = await pat.conversations.release.mutate({ id });
     expect(released.takeover).toBeNull();
     expect((await pat.conversations.release.mutate({ id })).takeover).toBeNull();
-    expect(await jobCount(refs.autoRelease(id))).toBe(0);
+    expect(await jobCount(takeoverRefs.autoRelease(id))).toBe(0);
     expect((await eventTypes(id)).filter((type) => type.startsWith('takeover.'))).toEqual(['takeover.started', 'takeover.transferred', 'takeover.released']);
   });
 
@@ -190,7 +191,7 @@ describe('settings', () => {
     const after = await sam.conversations.get.query({ id });
     expect(after.takeover!.autoReleaseAt).toBe(new Date(Date.parse(before.takeover!.since!) + 30 * 60_000).toISOString());
     expect(after.takeover!.warning).toMatch(/ GMT\+5:30$|IST$/);
-    expect(await jobCount(refs.autoRelease(id))).toBe(1);
+    expect(await jobCount(takeoverRefs.autoRelease(id))).toBe(1);
     expect((await admin.settings.get.query()).afterHoursReleaseMinutes).toBe(30);
   });
 

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScheduledReplyEntity } from '../../backend/src/db/entities/conversation.entities.js';
-import type { CreatedTenant } from '../../backend/src/services/tenants.service.js';
+import type { CreatedTenant } from '../../backend/src/features/admin/tenants.service.js';
 import { startDeliveryReceiver, type DeliveryReceiver, type DeliveryVerdict } from '../support/delivery-receiver.js';
 import { startTestBackend, type TestBackend } from '../support/in-process-server.js';
 import { REDIS_URL } from '../support/services.js';

@@ -1,7 +1,7 @@
 // The demo helpdesk at /demo on MariaDB + Redis (issue 9): markup contract, customer messages through the
 // signed inbound webhook, agent sends reported once, input validation, escaping, and 404 in production.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CreatedTenant } from '../../backend/src/services/tenants.service.js';
+import type { CreatedTenant } from '../../backend/src/features/admin/tenants.service.js';
 import { collectEvents } from '../support/event-collector.js';
 import { startTestBackend, type TestBackend } from '../support/in-process-server.js';
 import { createTestClient, type TestClient } from '../support/trpc-client.js';

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueDevToken } from '../../backend/src/auth/dev-token.js';
-import type { CreatedTenant } from '../../backend/src/services/tenants.service.js';
+import type { CreatedTenant } from '../../backend/src/features/admin/tenants.service.js';
 import { startTestBackend, type TestBackend } from '../support/in-process-server.js';
 import { startLocalIdentityProvider, type LocalIdentityProvider } from '../support/jwks-server.js';
 import { saveRules } from '../support/rules.js';

@@ -1,7 +1,7 @@
 // Escalation rules through the tRPC API on MariaDB + Redis + Agenda: reasons, automatic resolution, cooldown, bypass, cycles, bad input (SPEC §5.6–§5.9).
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CreatedTenant } from '../../backend/src/services/tenants.service.js';
+import type { CreatedTenant } from '../../backend/src/features/admin/tenants.service.js';
 import { postSignedWebhook } from '../support/signed-webhook.js';
 import { startTestBackend, type TestBackend } from '../support/in-process-server.js';
 import { createTestClient, expectTrpcError, type TestClient } from '../support/trpc-client.js';

@@ -14,8 +14,8 @@ import { OutboxAndEventPositions1764720000000 } from '../../backend/src/db/migra
 import { createLogger } from '../../backend/src/logger.js';
 import { InProcessEventBus, type EventBus } from '../../backend/src/realtime/event-bus.js';
 import { RedisEventBus } from '../../backend/src/realtime/redis-event-bus.js';
-import type { CreatedTenant } from '../../backend/src/services/tenants.service.js';
-import { withTransaction } from '../../backend/src/services/unit-of-work.js';
+import type { CreatedTenant } from '../../backend/src/features/admin/tenants.service.js';
+import { withTransaction } from '../../backend/src/platform/unit-of-work.js';
 import { collectEvents } from '../support/event-collector.js';
 import { startTestBackend, type TestBackend } from '../support/in-process-server.js';
 import { waitUntil } from '../support/job-engine-kit.js';

@@ -2,7 +2,7 @@
 // tenant isolation, and resuming from a last event id.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatonEvent } from '../../shared/events.js';
-import type { CreatedTenant } from '../../backend/src/services/tenants.service.js';
+import type { CreatedTenant } from '../../backend/src/features/admin/tenants.service.js';
 import { collectEvents } from '../support/event-collector.js';
 import { startTestBackend, type TestBackend } from '../support/in-process-server.js';
 import { REDIS_URL } from '../support/services.js';

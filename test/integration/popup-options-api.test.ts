@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationListItem } from '../../shared/conversation-list.js';
 import type { HelpdeskAdapterConfigInput } from '../../shared/helpdesk-adapters.js';
 import { SettingsEntity } from '../../backend/src/db/entities/tenancy.entities.js';
-import type { CreatedTenant } from '../../backend/src/services/tenants.service.js';
+import type { CreatedTenant } from '../../backend/src/features/admin/tenants.service.js';
 import { draftJobDone } from '../support/draft-job.js';
 import { startTestBackend, type TestBackend } from '../support/in-process-server.js';
 import { fewestQueries } from '../support/query-counter.js';

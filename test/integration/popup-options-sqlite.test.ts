@@ -2,7 +2,7 @@
 // conditional writes as on MariaDB (popup-options-api.test.ts covers them in depth there).
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CreatedTenant } from '../../backend/src/services/tenants.service.js';
+import type { CreatedTenant } from '../../backend/src/features/admin/tenants.service.js';
 import { draftJobDone } from '../support/draft-job.js';
 import { startTestBackend, type TestBackend } from '../support/in-process-server.js';
 import { updateSettings } from '../support/settings.js';

@@ -8,7 +8,7 @@ import { ScheduledReplyEntity } from '../../backend/src/db/entities/conversation
 import { EventEntity } from '../../backend/src/db/entities/event.entity.js';
 import { DomainError } from '../../backend/src/domain/errors.js';
 import type { Principal } from '../../backend/src/auth/principal.js';
-import type { ConversationView } from '../../backend/src/services/conversation-view.js';
+import type { ConversationView } from '../../backend/src/features/conversations/conversation-view.js';
 import { startDeliveryReceiver, type DeliveryReceiver } from '../support/delivery-receiver.js';
 import { startTestBackend, type TestBackend } from '../support/in-process-server.js';
 

@@ -1,7 +1,7 @@
 // Bad configuration, unreachable services at start, Redis dropping mid-run, graceful shutdown:
 // a clear log line and a non-zero exit, or a degraded /healthz — never a hang, never a lost event.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CreatedTenant } from '../../backend/src/services/tenants.service.js';
+import type { CreatedTenant } from '../../backend/src/features/admin/tenants.service.js';
 import { collectEvents } from '../support/event-collector.js';
 import { startTestBackend, type TestBackend } from '../support/in-process-server.js';
 import { createPrivateRedis, freePort, type PrivateRedis } from '../support/private-redis.js';

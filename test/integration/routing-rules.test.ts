@@ -2,7 +2,7 @@
 // takeover_hold and tag actions, and a catastrophic pattern that must not stall message handling.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CreatedTenant } from '../../backend/src/services/tenants.service.js';
+import type { CreatedTenant } from '../../backend/src/features/admin/tenants.service.js';
 import { startTestBackend, type TestBackend } from '../support/in-process-server.js';
 import { draftJobDone } from '../support/draft-job.js';
 import { postSignedWebhook } from '../support/signed-webhook.js';

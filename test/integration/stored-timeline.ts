@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { BatonEvent } from '../../shared/events.js';
 import { MessageEntity } from '../../backend/src/db/entities/conversation.entities.js';
 import { EventEntity } from '../../backend/src/db/entities/event.entity.js';
-import { toWireEvent } from '../../backend/src/services/timeline.js';
+import { toWireEvent } from '../../backend/src/platform/timeline.js';
 
 export interface StoredMessage {
   id: string;

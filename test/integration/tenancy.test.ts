@@ -1,7 +1,7 @@
 // Tenant scoping and role checks of the admin procedures, through the HTTP API on MariaDB.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventEntity } from '../../backend/src/db/entities/event.entity.js';
-import type { CreatedTenant } from '../../backend/src/services/tenants.service.js';
+import type { CreatedTenant } from '../../backend/src/features/admin/tenants.service.js';
 import { startTestBackend, type TestBackend } from '../support/in-process-server.js';
 import { createTestClient, expectTrpcError, type TestClient } from '../support/trpc-client.js';
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { ScheduledReplyEntity, MessageEntity } from '../../backend/src/db/entities/conversation.entities.js';
 import { applyGuardedEffect } from '../../backend/src/jobs/guarded-effect.js';
 import type { JobEngine } from '../../backend/src/jobs/job-engine.js';
-import type { Infrastructure } from '../../backend/src/services/unit-of-work.js';
+import type { Infrastructure } from '../../backend/src/platform/unit-of-work.js';
 
 export const DELIVER_JOB = 'test.deliver';
 export const TENANT_ID = '00000000-0000-4000-8000-000000000001';

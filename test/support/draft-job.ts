@@ -1,6 +1,6 @@
 // Waits for a customer message's AI draft job, for tests that must know the AI has decided.
 import type { DataSource } from 'typeorm';
-import { refs } from '../../backend/src/jobs/definitions/job-names.js';
+import { refs } from '../../backend/src/features/replies/replies.jobs.js';
 
 /** Resolves once the draft job of `messageId` has finished (whatever it decided); throws after `timeoutMs`. */
 export async function draftJobDone(db: DataSource, messageId: string, timeoutMs = 20_000): Promise<void> {

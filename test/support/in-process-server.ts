@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { loadEnv } from '../../backend/src/env.js';
 import { createLogger } from '../../backend/src/logger.js';
 import { startServer, type RunningServer } from '../../backend/src/server.js';
-import type { CreatedTenant } from '../../backend/src/services/tenants.service.js';
+import type { CreatedTenant } from '../../backend/src/features/admin/tenants.service.js';
 import { createTestDatabase, REDIS_URL, type TestDatabase } from './services.js';
 
 export interface TestBackend {

@@ -11,7 +11,7 @@ import { systemClock } from '../../backend/src/clock.js';
 import { openDatabase } from '../../backend/src/db/data-source.js';
 import { createLogger } from '../../backend/src/logger.js';
 import { InProcessEventBus } from '../../backend/src/realtime/event-bus.js';
-import type { Infrastructure } from '../../backend/src/services/unit-of-work.js';
+import type { Infrastructure } from '../../backend/src/platform/unit-of-work.js';
 import { createTestDatabase, REDIS_URL } from './services.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');

@@ -7,7 +7,7 @@ import { openDatabase } from '../../backend/src/db/data-source.js';
 import { createJobEngine } from '../../backend/src/jobs/job-engine.js';
 import { createLogger } from '../../backend/src/logger.js';
 import type { EventBus } from '../../backend/src/realtime/event-bus.js';
-import { withTransaction } from '../../backend/src/services/unit-of-work.js';
+import { withTransaction } from '../../backend/src/platform/unit-of-work.js';
 
 /** Publishing is the first after-commit effect: the process dies there, as if the machine went down. */
 const dyingBus: EventBus = {

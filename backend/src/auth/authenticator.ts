@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Env } from '../env.js';
 import { DomainError } from '../domain/errors.js';
 import { AgentEntity, ApiKeyEntity, TenantEntity, type AgentRow, type TenantRow } from '../db/entities/tenancy.entities.js';
-import { withTransaction, type Infrastructure } from '../services/unit-of-work.js';
+import { withTransaction, type Infrastructure } from '../platform/unit-of-work.js';
 import { API_KEY_PREFIX, hashApiKey } from './api-key-codec.js';
 import { DEV_TOKEN_ISSUER, verifyDevToken } from './dev-token.js';
 import { higherRole, roleFromGroups, type Principal } from './principal.js';

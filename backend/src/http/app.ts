@@ -5,7 +5,7 @@ import Koa from 'koa';
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Logger } from '../logger.js';
-import type { Services } from '../services/index.js';
+import type { Services } from '../features/index.js';
 import { createContextInner } from '../trpc/context.js';
 import { appRouter } from '../trpc/router.js';
 import { checkHealth, type JobsHealth } from './health.js';

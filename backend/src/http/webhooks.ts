@@ -5,7 +5,7 @@ import { ZAgentReplyWebhook, ZInboundWebhook } from '../../../shared/webhooks.js
 import type { ZodType } from 'zod';
 import type { TenantRow } from '../db/entities/tenancy.entities.js';
 import { TenantEntity } from '../db/entities/tenancy.entities.js';
-import type { Services } from '../services/index.js';
+import type { Services } from '../features/index.js';
 import { isValidSignature } from './webhook-signature.js';
 import { DomainError } from '../domain/errors.js';
 

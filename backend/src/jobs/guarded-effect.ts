@@ -1,7 +1,7 @@
 // Exactly-once effects on top of an at-least-once job engine: the effect commits in the same
 // transaction as a conditional status change, so a job that runs again finds nothing to do.
 import type { EntitySchema } from 'typeorm';
-import { withTransaction, type Infrastructure, type UnitOfWork } from '../services/unit-of-work.js';
+import { withTransaction, type Infrastructure, type UnitOfWork } from '../platform/unit-of-work.js';
 
 export interface StatusGuard<Row extends { id: string; tenantId: string; status: string }> {
   entity: EntitySchema<Row>;

@@ -1,44 +1,20 @@
 // The job engine: Agenda on Baton's SQL storage backend, with Redis (or in-process) notifications,
-// typed job definitions, metrics, and jobs scheduled inside the caller's transaction.
+// typed job definitions, metrics, and jobs scheduled inside the caller's transaction (it is the
+// features' `Scheduler`, jobs/scheduler.ts, structurally).
 import { Agenda, type AgendaBackend, type Job, type JobId, type JobNotification } from 'agenda';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { z } from 'zod';
 import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../logger.js';
 import { agendaClaimCapacity, assertAgendaCapacityReadable } from './claim-capacity.js';
 import { LocalNotificationChannel } from './local-notification-channel.js';
 import { RedisNotificationChannel } from './redis-notification-channel.js';
+import type { JobDefinition, ScheduledJob, ScheduledPayload } from './scheduler.js';
 import { SqlJobRepository } from './sql-job-repository.js';
 import { describeThrown } from './thrown-text.js';
 
 /** A job's payload failed validation: recorded as a failure, never retried (it will not parse later). */
 export class JobPayloadError extends Error {
   override name = 'JobPayloadError';
-}
-
-/** Every job payload carries the instant it was meant to run (Agenda clears nextRunAt on start). */
-export interface ScheduledPayload {
-  dueAt: string;
-  /** The row this job acts on, e.g. `scheduled_reply:<id>`; indexed, for exact cancellation. */
-  ref?: string;
-}
-
-export interface JobDefinition<T extends ScheduledPayload> {
-  name: string;
-  schema: z.ZodType<T>;
-  /** Reloads state and applies its effect guarded by that state (STYLE.md habit 7). */
-  handle(payload: T, job: Job<T>): Promise<void>;
-  /** How long a run may hold its lock before another process may run it again. */
-  lockLifetimeMs?: number;
-  /** Concurrent runs of this job in one process. */
-  concurrency?: number;
-  /** Retry delays for failures other than payload errors; null stops retrying. */
-  retryDelayMs?: (attempt: number) => number | null;
-  /**
-   * Called once when the last attempt failed (no retry follows), before the failure is stored: the
-   * owner records it where people see it (issue 11 item 7). If it throws, the failure is only logged.
-   */
-  onRetriesExhausted?(payload: T, error: string, attempts: number): Promise<void>;
 }
 
 export interface JobEngineOptions {
@@ -196,14 +172,14 @@ export function createJobEngine(options: JobEngineOptions) {
      * Schedules a job in the caller's transaction (the row that needs it commits with it).
      * Pass the answer to `uow.announce` so every process hears of it after the commit.
      */
-    async scheduleInTransaction<T extends ScheduledPayload>(manager: EntityManager, name: string, runAt: Date, payload: T) {
+    async scheduleInTransaction<T extends ScheduledPayload>(manager: EntityManager, name: string, runAt: Date, payload: T): Promise<ScheduledJob> {
       const job = await repository.insertInTransaction(manager, { name, nextRunAt: runAt, data: payload });
       const scheduled = { jobId: String(job._id), name, runAt };
       return { ...scheduled, announce: () => announceScheduled(scheduled) };
     },
 
     /** Like `scheduleInTransaction`, after removing the jobs armed earlier under the payload's `ref`: one job per reference. */
-    async replaceInTransaction<T extends ScheduledPayload & { ref: string }>(manager: EntityManager, name: string, runAt: Date, payload: T) {
+    async replaceInTransaction<T extends ScheduledPayload & { ref: string }>(manager: EntityManager, name: string, runAt: Date, payload: T): Promise<ScheduledJob> {
       await repository.removeByRef(payload.ref, manager);
       return this.scheduleInTransaction(manager, name, runAt, payload);
     },
@@ -240,3 +216,4 @@ export function createJobEngine(options: JobEngineOptions) {
 }
 
 export type JobEngine = ReturnType<typeof createJobEngine>;
+

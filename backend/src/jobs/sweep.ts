@@ -1,7 +1,8 @@
 // The safety net: re-arms work whose job is missing (a row that needs a job and has none) and
 // deletes finished one-off jobs after a day, so the jobs table stays small.
 import type { Logger } from '../logger.js';
-import type { JobEngine, ScheduledPayload } from './job-engine.js';
+import type { JobEngine } from './job-engine.js';
+import type { ScheduledPayload } from './scheduler.js';
 
 /** A row that needs a job, as its owner (e.g. the scheduled-reply service) describes it. */
 export interface JobNeed {

@@ -1,7 +1,7 @@
 // The tRPC context: services plus the caller's credential, authenticated on first need.
 import type { Principal } from '../auth/principal.js';
 import type { Logger } from '../logger.js';
-import type { Services } from '../services/index.js';
+import type { Services } from '../features/index.js';
 
 export interface Context {
   services: Services;

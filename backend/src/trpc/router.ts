@@ -1,13 +1,15 @@
 // The root router: every feature router under its stable name (ARCHITECTURE.md "API surface").
 import { createCallerFactory, router } from './init.js';
-import { agentsRouter, apiKeysRouter, teamsRouter, webhookSecretRouter } from './routers/admin.router.js';
-import { authRouter } from './routers/auth.router.js';
-import { conversationsRouter } from './routers/conversations.router.js';
-import { escalationsRouter, notificationsRouter, tasksRouter } from './routers/escalations.router.js';
-import { eventsRouter } from './routers/events.router.js';
-import { rulesRouter } from './routers/rules.router.js';
-import { messagesRouter, repliesRouter } from './routers/replies.router.js';
-import { settingsRouter } from './routers/settings.router.js';
+import { agentsRouter, apiKeysRouter, teamsRouter, webhookSecretRouter } from '../features/admin/admin.router.js';
+import { authRouter } from '../auth/auth.router.js';
+import { conversationsRouter } from '../features/conversations/conversations.router.js';
+import { escalationsRouter } from '../features/escalations/escalations.router.js';
+import { eventsRouter } from '../features/events/events.router.js';
+import { notificationsRouter } from '../features/notifications/notifications.router.js';
+import { rulesRouter } from '../features/settings/rules.router.js';
+import { messagesRouter, repliesRouter } from '../features/replies/replies.router.js';
+import { settingsRouter } from '../features/settings/settings.router.js';
+import { tasksRouter } from '../features/tasks/tasks.router.js';
 
 export const appRouter = router({
   auth: authRouter,

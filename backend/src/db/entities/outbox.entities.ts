@@ -22,7 +22,7 @@ export const TenantEventPositionEntity = new EntitySchema<TenantEventPositionRow
 export interface OutboxEffectRow {
   id: string;
   tenantId: string;
-  /** The effects as data (services/outbox-effects.ts, `OutboxEffects`), validated when read. */
+  /** The effects as data (platform/outbox.ts, `OutboxEffects`), validated when read. */
   effects: unknown;
   createdAt: Date;
   /** The relay may perform the row from this instant on (the committing process goes first). */

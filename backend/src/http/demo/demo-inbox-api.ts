@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { InboundWebhook } from '../../../../shared/webhooks.js';
 import type { TenantRow } from '../../db/entities/tenancy.entities.js';
 import { DomainError } from '../../domain/errors.js';
-import type { Services } from '../../services/index.js';
+import type { Services } from '../../features/index.js';
 import { fieldErrorBody, ZAgentMessageInput, ZCustomerMessageInput, ZExternalId, ZTenantSlug, type AgentMessageInput, type CustomerMessageInput } from './demo-inbox-inputs.js';
 import { DEMO_CONNECTOR, findTenantBySlug, listAgents, listDemoConversations, nextDemoExternalId, readDemoThread } from './demo-inbox-queries.js';
 import { loopbackOrigin, postInboundWebhook } from './loopback-webhook.js';

@@ -4,7 +4,7 @@ import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import { randomUUID } from 'node:crypto';
 import type { BatonEnvironment } from '../../env.js';
-import type { Services } from '../../services/index.js';
+import type { Services } from '../../features/index.js';
 import { DEMO_CLIENT_SCRIPT } from './demo-client-script.js';
 import { mountDemoInboxApi } from './demo-inbox-api.js';
 import { ZAgentQuery, ZExternalId, ZTenantSlug } from './demo-inbox-inputs.js';

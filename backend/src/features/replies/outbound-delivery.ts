@@ -1,0 +1,75 @@
+// Delivery after commit (issue 11 item 2), for AI replies and agent messages alike: the connector is
+// called outside any transaction with a stable idempotency key, then a second transaction
+// acknowledges it. Tried once right after the commit; the deliver job armed with the change is the
+// at-least-once guarantee (crash, failure), retried by the job engine with the delivery backoff.
+import type { Connector, OutboundMessage } from '../../connectors/connector.js';
+import type { Logger } from '../../logger.js';
+
+/** Baton's own row of an outbound message carries this external id: unique per tenant, so one key is one row. */
+export const outboundRecordId = (key: string) => `outbox:${key}`;
+
+/** A thrown value as one line for the banner and the timeline. */
+export function deliveryErrorText(error: unknown): string {
+  const text = error instanceof Error ? error.message : typeof error === 'string' ? error : JSON.stringify(error) ?? String(error);
+  return text.slice(0, 500) || 'unknown error';
+}
+
+/** What happened after a failed attempt: another follows, the delivery gave up, or it was no longer needed. */
+export type FailureOutcome = 'retry' | 'failed' | 'gone';
+
+/** One kind of outbound message (a scheduled reply, an agent message): how to read, acknowledge and fail it. */
+export interface DeliveryTarget {
+  kind: string;
+  /** The message to hand over, or null when nothing is left to deliver (acknowledged, ended). */
+  load(tenantId: string, id: string): Promise<OutboundMessage | null>;
+  /** The second transaction: records the delivery once, whichever attempt gets there first. `removeJob`: the deliver job is not the caller. */
+  acknowledge(tenantId: string, id: string, options: { removeJob: boolean }): Promise<void>;
+  /** Records a failed attempt; `moveJob`: re-arm the deliver job at the backoff (it is not the caller, so the engine will not). */
+  recordFailure(tenantId: string, id: string, error: string, options: { moveJob: boolean }): Promise<FailureOutcome>;
+}
+
+export function createOutboundDelivery(connector: Connector, log: Logger, target: DeliveryTarget) {
+  /** One attempt; resolves the failure in words, or null when delivered (or nothing was left to do). */
+  async function attempt(tenantId: string, id: string, removeJob: boolean): Promise<string | null> {
+    const message = await target.load(tenantId, id);
+    if (!message) return null;
+    try {
+      await connector.deliver(message);
+    } catch (error) {
+      return deliveryErrorText(error);
+    }
+    try {
+      await target.acknowledge(tenantId, id, { removeJob });
+    } catch (error) {
+      log.error({ err: error, kind: target.kind, id }, 'delivered, but the acknowledgement did not commit: it will be delivered again with the same idempotency key');
+      return `delivered, but recording the delivery failed (${deliveryErrorText(error)})`;
+    }
+    return null;
+  }
+
+  return {
+    /**
+     * Right after the change that armed the deliver job committed, in the same process: Send Now
+     * answers with the reply sent and cadence sends wait for no job poll. Never throws (logs): the
+     * deliver job is the guarantee.
+     */
+    async deliverNow(tenantId: string, id: string): Promise<void> {
+      try {
+        const error = await attempt(tenantId, id, true);
+        if (error !== null) {
+          log.warn({ kind: target.kind, id, connector: connector.name, error }, 'delivery failed; its deliver job retries it');
+          await target.recordFailure(tenantId, id, error, { moveJob: true });
+        }
+      } catch (error) {
+        log.error({ err: error, kind: target.kind, id }, 'recording a delivery attempt failed; its deliver job retries it');
+      }
+    },
+
+    /** The deliver job's run: throws while a retry should follow, so the job engine reschedules it with the backoff. */
+    async deliverByJob(tenantId: string, id: string): Promise<void> {
+      const error = await attempt(tenantId, id, false);
+      if (error === null) return;
+      if ((await target.recordFailure(tenantId, id, error, { moveJob: false })) === 'retry') throw new Error(error);
+    },
+  };
+}

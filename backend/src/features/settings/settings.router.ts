@@ -1,0 +1,8 @@
+// Tenant settings: any agent reads them (banners need the zone); only admins change them.
+import { ZSettingsUpdateInput } from '../../../../shared/settings.js';
+import { adminProcedure, agentProcedure, router } from '../../trpc/init.js';
+
+export const settingsRouter = router({
+  get: agentProcedure.query(({ ctx }) => ctx.services.settings.get(ctx.principal)),
+  update: adminProcedure.input(ZSettingsUpdateInput).mutation(({ ctx, input }) => ctx.services.settings.update(ctx.principal, input)),
+});
