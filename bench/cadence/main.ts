@@ -1,6 +1,6 @@
 // `npm run bench:cadence -- --replies N`: N conversations each with a pending cadence reply, two
 // backend processes sharing MariaDB + Redis, takeovers sprinkled in; lateness = sent − dueAt.
-// Prints {"replies","p50Ms","p99Ms","maxMs","duplicates","lost","sentAfterTakeover"} last.
+// Prints {"replies","p50Ms","p99Ms","maxMs","duplicates","lost","sentAfterTakeover","leavingAtTakeover"} last.
 import { randomUUID } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -97,12 +97,19 @@ async function main(): Promise<void> {
     const [duplicates] = await db.query("SELECT COUNT(*) AS n FROM (SELECT external_message_id FROM messages WHERE external_message_id LIKE 'outbox:%' GROUP BY external_message_id HAVING COUNT(*) > 1) d");
     const [lost] = await db.query("SELECT COUNT(*) AS n FROM scheduled_replies WHERE status IN ('pending','sending')");
     const [undrafted] = await db.query("SELECT COUNT(*) AS n FROM messages m WHERE m.author = 'customer' AND NOT EXISTS (SELECT 1 FROM scheduled_replies r WHERE r.in_reply_to_message_id = m.id) AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.id = m.conversation_id AND c.takeover_source IS NOT NULL)");
+    // The cut-off (README "point of no return"): a reply claimed (`sending`) after a committed takeover is
+    // a violation; one claimed before it may be delivered after it ("already on its way"): counted apart.
+    // Positions are per tenant in commit order (one tenant here), and takeovers are never released.
+    const CLAIMS = "('reply.sending','reply.send_now','reply.edited')";
     const [afterTakeover] = await db.query(
-      "SELECT COUNT(*) AS n FROM events s JOIN events t ON t.conversation_id = s.conversation_id AND t.type = 'takeover.started' WHERE s.type = 'message.sent' AND JSON_VALUE(s.after, '$.replyId') IS NOT NULL AND s.id > t.id",
+      `SELECT COUNT(*) AS n FROM events s JOIN events t ON t.conversation_id = s.conversation_id AND t.type = 'takeover.started' WHERE s.type IN ${CLAIMS} AND s.position > t.position`,
+    );
+    const [leavingAtTakeover] = await db.query(
+      "SELECT COUNT(*) AS n FROM events s JOIN events t ON t.conversation_id = s.conversation_id AND t.type = 'takeover.started' WHERE s.type = 'message.sent' AND JSON_VALUE(s.after, '$.replyId') IS NOT NULL AND s.position > t.position",
     );
     const [statuses] = [await db.query('SELECT status, COUNT(*) AS n FROM scheduled_replies GROUP BY status')];
     log(`  statuses ${JSON.stringify(statuses)}`);
-    console.log(JSON.stringify({ replies, sent: lateness.length, takeovers: takeovers.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: at(1 - 1e-9), duplicates: Number(duplicates.n), lost: Number(lost.n) + Number(undrafted.n), sentAfterTakeover: Number(afterTakeover.n) }));
+    console.log(JSON.stringify({ replies, sent: lateness.length, takeovers: takeovers.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: at(1 - 1e-9), duplicates: Number(duplicates.n), lost: Number(lost.n) + Number(undrafted.n), sentAfterTakeover: Number(afterTakeover.n), leavingAtTakeover: Number(leavingAtTakeover.n) }));
   } finally {
     await Promise.all(backends.map(stop));
     await db.query(`DROP DATABASE IF EXISTS \`${name}\``);

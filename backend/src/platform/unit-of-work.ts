@@ -8,7 +8,7 @@ import { serialised } from '../db/serialised.js';
 import type { ScheduledJob } from '../jobs/scheduler.js';
 import type { Logger } from '../logger.js';
 import type { EventBus } from '../realtime/event-bus.js';
-import { deleteOutboxRows, insertOutboxRow, type OutboxEffects } from './outbox.js';
+import { forgetPerformedOutboxRow, insertOutboxRow, type OutboxEffects } from './outbox.js';
 import type { ProcessCaches } from './process-caches.js';
 import { appendEvents, type NewEvent } from './timeline.js';
 
@@ -99,7 +99,7 @@ async function performAfterCommit(infra: Infrastructure, change: CommittedChange
     await infra.bus.publish(change.tenantId, change.events);
     for (const job of change.jobs) await job.announce();
     if (change.credentialsChanged) infra.caches?.credentialsChanged();
-    await deleteOutboxRows(infra.db, [change.outboxId]);
+    forgetPerformedOutboxRow(infra.db, change.outboxId, infra.log);
   } catch (error) {
     infra.log.warn({ err: error, outboxId: change.outboxId }, 'after-commit effects failed (the change is committed); the outbox relay performs them');
   }
