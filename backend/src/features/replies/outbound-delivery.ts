@@ -3,15 +3,15 @@
 // acknowledges it. Tried once right after the commit; the deliver job armed with the change is the
 // at-least-once guarantee (crash, failure), retried by the job engine with the delivery backoff.
 import type { Connector, OutboundMessage } from '../../connectors/connector.js';
+import { describeThrown } from '../../jobs/thrown-text.js';
 import type { Logger } from '../../logger.js';
 
 /** Baton's own row of an outbound message carries this external id: unique per tenant, so one key is one row. */
 export const outboundRecordId = (key: string) => `outbox:${key}`;
 
-/** A thrown value as one line for the banner and the timeline. */
+/** A thrown value as one line for the banner and the timeline (a circular one too: `describeThrown`). */
 export function deliveryErrorText(error: unknown): string {
-  const text = error instanceof Error ? error.message : typeof error === 'string' ? error : JSON.stringify(error) ?? String(error);
-  return text.slice(0, 500) || 'unknown error';
+  return describeThrown(error) || 'unknown error';
 }
 
 /** What happened after a failed attempt: another follows, the delivery gave up, or it was no longer needed. */
