@@ -12,7 +12,7 @@ export default defineConfig({
         test: {
           name: 'backend',
           environment: 'node',
-          include: ['backend/**/*.test.ts', 'shared/**/*.test.ts', 'test/integration/**/*.test.ts', 'bench/**/*.test.ts'],
+          include: ['backend/**/*.test.ts', 'shared/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/helpdesks/**/*.test.ts', 'bench/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

@@ -89,6 +89,12 @@ describe('loadEnv', () => {
     });
   });
 
+  it('bounds the webhook requests in progress per process: 256 by default, BATON_WEBHOOK_MAX_IN_FLIGHT from 1', () => {
+    expect(loadEnv({}).webhookMaxInFlight).toBe(256);
+    expect(loadEnv({ BATON_WEBHOOK_MAX_IN_FLIGHT: '32' }).webhookMaxInFlight).toBe(32);
+    expect(() => loadEnv({ BATON_WEBHOOK_MAX_IN_FLIGHT: '0' })).toThrow(/BATON_WEBHOOK_MAX_IN_FLIGHT/);
+  });
+
   it('reports every bad variable at once, each by name', () => {
     const error = (() => {
       try {

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { parseWebhookSecret } from './connectors/standard-webhooks.js';
+import { DEFAULT_WEBHOOK_MAX_IN_FLIGHT } from './http/webhook-admission.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const BATON_ENVIRONMENTS = ['production', 'staging', 'development'] as const;
@@ -68,6 +69,7 @@ const ZEnvironment = z.object({
   BATON_OUTBOUND_WEBHOOK_URL: urlWithScheme(['http:', 'https:'], 'https://helpdesk.example/baton/outbound'),
   BATON_OUTBOUND_WEBHOOK_SECRET: optionalText,
   BATON_OUTBOUND_WEBHOOK_TIMEOUT_MS: integerText(100, 60_000),
+  BATON_WEBHOOK_MAX_IN_FLIGHT: integerText(1, 100_000),
 });
 
 /** Validated configuration with defaults applied. */
@@ -98,6 +100,8 @@ export interface Env {
    * embedded `outbox` connector (nothing leaves Baton). Issue 12 moves connectors into tenant settings.
    */
   outboundWebhook: { url: string; secret: string; timeoutMs: number | null } | null;
+  /** Webhook requests this process works on at once; more are answered 503 with Retry-After (issue 13). */
+  webhookMaxInFlight: number;
 }
 
 /** A configuration error that names every bad variable; main.ts prints it and exits non-zero. */
@@ -161,6 +165,7 @@ export function loadEnv(variables: Record<string, string | undefined> = process.
     publicUrl: value.BATON_PUBLIC_URL ?? `http://${host}:${port}`,
     clockOffsetMs: value.BATON_CLOCK_OFFSET_MS ?? 0,
     outboundWebhook,
+    webhookMaxInFlight: value.BATON_WEBHOOK_MAX_IN_FLIGHT ?? DEFAULT_WEBHOOK_MAX_IN_FLIGHT,
   };
 }
 

@@ -1,4 +1,5 @@
 // Starts one Baton backend process from a validated Env: database → bus → services → HTTP.
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import os from 'node:os';
 import type { AddressInfo } from 'node:net';
@@ -6,7 +7,7 @@ import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { shiftedClock, systemClock, type Clock } from './clock.js';
 import { createDatabaseClock, type DatabaseClock } from './db-clock.js';
-import { openDatabase } from './db/data-source.js';
+import { dialectOf, openDatabase } from './db/data-source.js';
 import type { Env } from './env.js';
 import { createApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
@@ -31,9 +32,20 @@ import {
 } from './features/replies/replies.jobs.js';
 import { pendingRepliesSweepSource, sendingRepliesSweepSource, unansweredMessagesSweepSource } from './features/replies/reply-sweep-source.js';
 import { connectorFromEnv } from './connectors/connector-from-env.js';
+import { createConnectorRegistry, type ConnectorFactories, type ConnectorRegistry } from './connectors/connector-registry.js';
+import { createRtHumanReplies } from './connectors/rt/rt-human-reply.js';
+import { createRtInbound } from './connectors/rt/rt-inbound.js';
+import { createRtPoller, type RtPoller } from './connectors/rt/rt-poller.js';
+import { createSmtpConnector } from './connectors/smtp.connector.js';
+import { createTwilioConnector } from './connectors/twilio.connector.js';
 import { createServices, type Services } from './features/index.js';
 import { createOutboxRelay } from './platform/outbox-relay.js';
 import { ProcessCaches } from './platform/process-caches.js';
+import { TenantDocumentCache } from './platform/tenant-document-cache.js';
+import { useSettingsCache } from './platform/tenant-settings.js';
+import { useRulesCache } from './features/settings/rules.service.js';
+import type { TenantSettings } from '../../shared/settings.js';
+import type { StoredRoutingRule } from '../../shared/routing-rules.js';
 
 export interface RunningServer {
   url: string;
@@ -44,9 +56,16 @@ export interface RunningServer {
   jobs: JobEngine;
   /** Baton's time: this process's clock corrected to the database's (issue 11, item 4). */
   clock: DatabaseClock;
+  /** Outbound connectors per tenant (issue 12): picks one per message. */
+  connectors: ConnectorRegistry;
+  /** Request Tracker's inbound half: polls each tenant's RT while this process holds its lease. */
+  rtPoller: RtPoller;
   /** Stops accepting requests, ends streams after `graceMs`, closes the bus and the pool. */
   close(graceMs?: number): Promise<void>;
 }
+
+/** The Twilio and SMTP connectors (issue 12 item 4), built from a tenant's settings by the registry. */
+const connectorFactories: ConnectorFactories = { twilio: createTwilioConnector, smtp: createSmtpConnector };
 
 /** A start-up failure with a message meant for the person running Baton. */
 export class StartupError extends Error {
@@ -111,10 +130,30 @@ export async function startServer(env: Env, log: Logger, baseClock: Clock = syst
   registerClockMetrics(metrics.registry, clock);
   const jobs = createJobEngine({ db, redisUrl: env.redisUrl, log: log.child({ component: 'jobs' }), metrics, processName: `${os.hostname()}:${process.pid}` });
   const caches = new ProcessCaches();
-  const services = createServices({ db, bus, clock, log, caches }, { batonEnv: env.batonEnv, jwt: env.jwt, cooldownSeconds: env.cooldownSeconds }, jobs, { connector: connectorFromEnv(env) });
+  // MariaDB only: the embedded SQLite default is one process reading a local file.
+  const documentCaches = dialectOf(db) === 'mysql' ? [new TenantDocumentCache<TenantSettings>(bus, 'settings.changed'), new TenantDocumentCache<StoredRoutingRule[]>(bus, 'rules.changed')] as const : null;
+  if (documentCaches) {
+    const [settingsCache, rulesCache] = documentCaches;
+    useSettingsCache(db, settingsCache);
+    useRulesCache(db, rulesCache);
+    caches.onEventsCommitted((tenantId, events) => {
+      settingsCache.heard(tenantId, events);
+      rulesCache.heard(tenantId, events);
+    });
+  }
+  // Per tenant and message: RT, Twilio, SMTP or the tenant's webhook when configured, else the process default.
+  const connectors = createConnectorRegistry({ db, log: log.child({ component: 'connectors' }), fallback: connectorFromEnv(env), factories: connectorFactories });
+  const services = createServices({ db, bus, clock, log, caches }, { batonEnv: env.batonEnv, jwt: env.jwt, cooldownSeconds: env.cooldownSeconds }, jobs, { connector: connectors });
   registerJobHandlers(jobs, services);
+  const rtPoller = createRtPoller({
+    infra: services.infra,
+    inbound: createRtInbound({ infra: services.infra, inbound: services.inbound, humanReplies: createRtHumanReplies(services.infra, services.messages) }),
+    // Unique per server, even for two servers in one test process.
+    owner: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    log: log.child({ component: 'rt-connector' }),
+  });
   const sweep = createSweep(jobs, [pendingRepliesSweepSource({ db, bus, clock, log }), sendingRepliesSweepSource({ db, bus, clock, log }), unansweredMessagesSweepSource({ db, bus, clock, log })], log.child({ component: 'sweep' }));
-  const { app, endStreams } = createApp({ services, log, metrics, jobsHealth: () => jobs.health(), batonEnv: env.batonEnv });
+  const { app, endStreams } = createApp({ services, log, metrics, jobsHealth: () => jobs.health(), batonEnv: env.batonEnv, webhookMaxInFlight: env.webhookMaxInFlight });
   const server = http.createServer(app.callback());
   // SSE streams are long-lived: no request timeout, but keep idle sockets from piling up.
   server.requestTimeout = 0;
@@ -139,6 +178,7 @@ export async function startServer(env: Env, log: Logger, baseClock: Clock = syst
     throw new StartupError(`The job engine could not start: ${(error as Error).message}`);
   }
   sweep.start();
+  rtPoller.start();
   // Performs outbox rows a committing process left behind (it died, or an effect failed).
   const outboxRelay = createOutboxRelay({ db, bus, clock, log: log.child({ component: 'outbox' }), caches }, { announceJob: (job) => jobs.announceScheduled(job), metrics });
   outboxRelay.start();
@@ -155,12 +195,14 @@ export async function startServer(env: Env, log: Logger, baseClock: Clock = syst
       await stopped;
       clearTimeout(grace);
       sweep.stop();
+      await rtPoller.stop();
       await outboxRelay.stop();
       await jobs.stop(graceMs);
+      for (const cache of documentCaches ?? []) cache.close();
       await bus.close();
       clock.stop();
       await db.destroy();
     })());
 
-  return { url, port, services, db, bus, jobs, clock, close };
+  return { url, port, services, db, bus, jobs, clock, connectors, rtPoller, close };
 }

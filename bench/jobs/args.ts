@@ -1,5 +1,6 @@
 // Command-line parsing and validation for the job benchmark (errors name the offending flag).
 import { engineNames } from './engine';
+import { DEFAULT_SETTINGS } from './settings';
 
 export interface BenchArgs {
   pending: number;
@@ -8,10 +9,11 @@ export interface BenchArgs {
   killOne: boolean;
   engines: string[]; // run in this order; Baton last by default
   leadMs: number; // time from the end of worker start-up to the first due time (T0)
+  lockMs: number; // every engine's lock lifetime
 }
 
 export const USAGE = `usage: npm run bench:jobs -- --pending N [--workers W=2] [--spread-s S=0] [--kill-one]
-                          [--compare bullmq | --engines a,b] [--lead-ms L]`;
+                          [--compare bullmq | --engines a,b] [--lead-ms L] [--lock-ms M=${DEFAULT_SETTINGS.lockMs}]`;
 
 export class ArgError extends Error {}
 
@@ -36,7 +38,7 @@ export function parseArgs(argv: string[]): BenchArgs {
     }
   }
   if (raw.has('--help')) throw new ArgError('help');
-  const known = ['--pending', '--workers', '--spread-s', '--kill-one', '--compare', '--engines', '--lead-ms'];
+  const known = ['--pending', '--workers', '--spread-s', '--kill-one', '--compare', '--engines', '--lead-ms', '--lock-ms'];
   for (const flag of raw.keys()) if (!known.includes(flag)) throw new ArgError(`unknown flag ${flag}`);
 
   const num = (flag: string, fallback: number | undefined, opts: { int?: boolean; min: number; max: number }) => {
@@ -56,6 +58,7 @@ export function parseArgs(argv: string[]): BenchArgs {
   const workers = num('--workers', 2, { int: true, min: 1, max: 64 });
   const spreadS = num('--spread-s', 0, { min: 0, max: 3_600 });
   const leadMs = num('--lead-ms', Math.round(2_000 + pending * 0.3), { int: true, min: 0, max: 600_000 });
+  const lockMs = num('--lock-ms', DEFAULT_SETTINGS.lockMs, { int: true, min: 1_000, max: 600_000 });
   const killOne = raw.has('--kill-one');
   if (killOne && workers < 2) throw new ArgError('--kill-one needs --workers 2 or more (the survivors must finish the work)');
 
@@ -75,5 +78,5 @@ export function parseArgs(argv: string[]): BenchArgs {
       throw new ArgError(`--engines must be a comma-separated list of ${engineNames.join(', ')}, got "${list}"`);
     if (new Set(engines).size !== engines.length) throw new ArgError(`--engines lists an engine twice: "${list}"`);
   }
-  return { pending, workers, spreadS, killOne, engines, leadMs };
+  return { pending, workers, spreadS, killOne, engines, leadMs, lockMs };
 }

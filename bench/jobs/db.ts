@@ -1,4 +1,5 @@
-// MariaDB side of the job benchmark: the throwaway database, its two tables, and the queries the stats need.
+// MariaDB side of the job benchmark: the throwaway database, its two tables, the database's clock,
+// and the queries the figures need.
 import mysql from 'mysql2/promise';
 import type { BenchItem } from './engine';
 
@@ -19,6 +20,7 @@ export async function createDatabase(serverUrl: string, name: string): Promise<{
   };
 }
 
+/** bench_items: one row per job, due_at on the database's clock. bench_effects: every effect run that committed. */
 export async function resetTables(pool: mysql.Pool): Promise<void> {
   await pool.query('DROP TABLE IF EXISTS bench_effects, bench_items');
   await pool.query(`CREATE TABLE bench_items (
@@ -31,17 +33,34 @@ export async function resetTables(pool: mysql.Pool): Promise<void> {
     id bigint NOT NULL AUTO_INCREMENT PRIMARY KEY,
     item_id varchar(36) NOT NULL,
     worker int NOT NULL,
+    applied tinyint(1) NOT NULL,
     applied_at datetime(3) NOT NULL,
     INDEX (item_id)
   ) ENGINE=InnoDB`);
 }
 
-export async function insertItems(pool: mysql.Pool, items: BenchItem[]): Promise<void> {
+/**
+ * The database clock minus this process's clock, in ms (effects are stamped with NOW(3), due times
+ * come from Date.now()): the reading with the shortest round trip of a few, taken at its midpoint.
+ */
+export async function measureClockOffsetMs(pool: mysql.Pool): Promise<number> {
+  let best = { rtt: Infinity, offset: 0 };
+  for (let i = 0; i < 7; i++) {
+    const sent = Date.now();
+    const [rows] = await pool.query<mysql.RowDataPacket[]>('SELECT CAST(UNIX_TIMESTAMP(NOW(3)) * 1000 AS SIGNED) AS ms');
+    const received = Date.now();
+    if (received - sent < best.rtt) best = { rtt: received - sent, offset: Number(rows[0]!.ms) - (sent + received) / 2 };
+  }
+  return Math.round(best.offset);
+}
+
+/** Due times go in on the database's clock (this process's due time + the offset). */
+export async function insertItems(pool: mysql.Pool, items: BenchItem[], clockOffsetMs: number): Promise<void> {
   for (let i = 0; i < items.length; i += 1_000) {
     const chunk = items.slice(i, i + 1_000);
     await pool.query(
       `INSERT INTO bench_items (id, due_at) VALUES ${chunk.map(() => '(?, FROM_UNIXTIME(?))').join(', ')}`,
-      chunk.flatMap((it) => [it.id, it.dueAt.getTime() / 1000]),
+      chunk.flatMap((it) => [it.id, (it.dueAt.getTime() + clockOffsetMs) / 1000]),
     );
   }
 }
@@ -51,30 +70,37 @@ export async function countDone(pool: mysql.Pool): Promise<number> {
   return Number(rows[0]!.n);
 }
 
+/** One committed run of an item's effect; `atMs` on this process's clock. */
+export interface EffectRun {
+  itemId: string;
+  worker: number;
+  applied: boolean; // the guard let it through
+  atMs: number;
+}
+
 export interface DbOutcome {
   lost: number; // items still pending
-  duplicates: number; // items with more than one effect row
   done: number;
-  lastAppliedMs: number | null;
-  effects: { itemId: string; worker: number; appliedMs: number }[];
+  runs: EffectRun[]; // in commit-stamp order
 }
 
 /** Timestamps go through UNIX_TIMESTAMP in SQL so JS and the database never disagree about time zones. */
-export async function readOutcome(pool: mysql.Pool, withEffects: boolean): Promise<DbOutcome> {
+export async function readOutcome(pool: mysql.Pool, clockOffsetMs: number): Promise<DbOutcome> {
   const q = async (sql: string) => (await pool.query<mysql.RowDataPacket[]>(sql))[0];
   const [counts] = await q(`SELECT SUM(status = 'pending') AS lost, SUM(status = 'done') AS done FROM bench_items`);
-  const [dups] = await q('SELECT COUNT(*) AS n FROM (SELECT item_id FROM bench_effects GROUP BY item_id HAVING COUNT(*) > 1) d');
-  const [last] = await q('SELECT CAST(UNIX_TIMESTAMP(MAX(applied_at)) * 1000 AS SIGNED) AS ms FROM bench_effects');
-  const effects = withEffects
-    ? (await q('SELECT item_id, worker, CAST(UNIX_TIMESTAMP(applied_at) * 1000 AS SIGNED) AS ms FROM bench_effects')).map(
-        (r) => ({ itemId: String(r.item_id), worker: Number(r.worker), appliedMs: Number(r.ms) }),
-      )
-    : [];
-  return {
-    lost: Number(counts!.lost ?? 0),
-    done: Number(counts!.done ?? 0),
-    duplicates: Number(dups!.n),
-    lastAppliedMs: last!.ms === null ? null : Number(last!.ms),
-    effects,
-  };
+  const runs = (await q('SELECT item_id, worker, applied, CAST(UNIX_TIMESTAMP(applied_at) * 1000 AS SIGNED) AS ms FROM bench_effects ORDER BY applied_at, id')).map(
+    (r) => ({ itemId: String(r.item_id), worker: Number(r.worker), applied: Number(r.applied) === 1, atMs: Number(r.ms) - clockOffsetMs }),
+  );
+  return { lost: Number(counts!.lost ?? 0), done: Number(counts!.done ?? 0), runs };
+}
+
+const SERVER_COUNTERS = ['Questions', 'Com_select', 'Com_insert', 'Com_update', 'Com_delete', 'Com_begin', 'Com_commit', 'Com_rollback', 'Com_set_option', 'Innodb_data_fsyncs', 'Innodb_log_writes'];
+
+/** The server's statement counters: every client of the server counts, so a diff means something only on a quiet machine. */
+export async function serverStatementCounters(pool: mysql.Pool): Promise<Record<string, number>> {
+  const [rows] = await pool.query<mysql.RowDataPacket[]>(
+    `SHOW GLOBAL STATUS WHERE Variable_name IN (${SERVER_COUNTERS.map(() => '?').join(', ')})`,
+    SERVER_COUNTERS,
+  );
+  return Object.fromEntries(rows.map((r) => [String(r.Variable_name), Number(r.Value)]));
 }

@@ -1,4 +1,5 @@
 // Engine-agnostic contract for the job benchmark, plus the registry that loads engines by name.
+import type { EngineSettings, SharedSettings } from './settings';
 
 export interface BenchItem {
   id: string;
@@ -14,20 +15,20 @@ export interface BenchContext {
 
 export interface WorkerContext extends BenchContext {
   workerIndex: number;
+  /** Apply these: the same concurrency and lock settings for every engine. */
+  settings: SharedSettings;
   /** Call when a job starts running (every time, also on a re-run). */
   onStart(itemId: string, dueAtMs: number): void;
-  /** The job's effect: one guarded transaction; resolves true if applied, false if it was already done. */
+  /** The job's effect: one guarded transaction (logged even when the guard stops it); true if applied, false if it was already done. */
   applyEffect(itemId: string): Promise<boolean>;
 }
 
 export interface BenchEngine {
   name: string;
-  /** How long a crashed worker's job can stay claimed before another worker may take it (for the timeout). */
-  lockLifetimeMs?: number;
   /** Runs in the parent process, before the first item is due. */
   schedule(items: BenchItem[], ctx: BenchContext): Promise<void>;
-  /** Runs in each worker process; resolves once the worker is ready to take jobs. */
-  runWorker(ctx: WorkerContext): Promise<{ stop(): Promise<void> }>;
+  /** Runs in each worker process; resolves once the worker is ready to take jobs, with the settings it really runs with. */
+  runWorker(ctx: WorkerContext): Promise<{ settings: EngineSettings; stop(): Promise<void> }>;
   /** Optional (parent): jobs the engine still holds (waiting, delayed, running). Lets the
    *  harness wait for late re-runs after every item is done. */
   pendingCount?(ctx: BenchContext): Promise<number>;

@@ -1,10 +1,14 @@
-// Job-engine benchmark (issue 3): schedules N jobs on MariaDB + Redis, runs W worker processes, prints one JSON line per engine.
+// Job-engine benchmark (issues 3, 13): schedules N jobs on MariaDB + Redis, runs W worker processes
+// per engine with the same settings, prints one JSON line per engine (the last engine's line last).
 import { randomUUID } from 'node:crypto';
 import { ArgError, type BenchArgs, USAGE, parseArgs } from './args';
-import { countDone, createDatabase, insertItems, readOutcome, resetTables } from './db';
+import { countDone, createDatabase, insertItems, measureClockOffsetMs, readOutcome, resetTables, serverStatementCounters } from './db';
 import { createPool } from './effect';
 import { type BenchContext, type BenchItem, loadEngine } from './engine';
+import { cpuPerJob, ioPerJob, killFigures, runFigures, type Starts } from './figures';
 import { allChildren, killWorker, spawnWorker, stopWorkers, type WorkerProc } from './procs';
+import { serverCpuMs } from './server-cpu';
+import { DEFAULT_SETTINGS, type SharedSettings } from './settings';
 import type { StartRecord } from './worker';
 
 const SERVER_URL = process.env.BENCH_DB_SERVER_URL ?? 'mysql://root@127.0.0.1:3306';
@@ -24,16 +28,18 @@ function makeItems(n: number, spreadS: number, t0: number): BenchItem[] {
   return offsets.map((o) => ({ id: randomUUID(), dueAt: new Date(t0 + o) }));
 }
 
-function percentile(sorted: number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
+/** Whole-server statement counters over the run, on stderr (only meaningful when nothing else uses the server). */
+function logServerCounters(name: string, before: Record<string, number>, after: Record<string, number>, done: number): void {
+  const diff = Object.keys(after).map((key) => `${key} ${((after[key]! - (before[key] ?? 0)) / Math.max(1, done)).toFixed(2)}`);
+  log(`[${name}] whole server, per item done (harness polling and any other client included): ${diff.join(', ')}`);
 }
 
 async function runEngine(name: string, args: BenchArgs, dbUrl: string, runId: string): Promise<Record<string, unknown>> {
   const engine = await loadEngine(name);
   const ctx: BenchContext = { runId, dbUrl, redisUrl: REDIS_URL };
+  const settings: SharedSettings = { ...DEFAULT_SETTINGS, lockMs: args.lockMs };
   const pool = createPool(dbUrl);
-  const starts = new Map<string, { at: number; worker: number }[]>();
+  const starts: Starts = new Map();
   let startCount = 0;
   const onStarts = (worker: number, batch: StartRecord[]) => {
     for (const [itemId, at] of batch) {
@@ -48,7 +54,8 @@ async function runEngine(name: string, args: BenchArgs, dbUrl: string, runId: st
   onAbort.add(abort);
   try {
     await resetTables(pool);
-    procs = Array.from({ length: args.workers }, (_, i) => spawnWorker(name, i, ctx, onStarts));
+    const clockOffsetMs = await measureClockOffsetMs(pool);
+    procs = Array.from({ length: args.workers }, (_, i) => spawnWorker(name, i, ctx, settings, onStarts));
     let readyTimer: NodeJS.Timeout | undefined;
     await Promise.race([
       Promise.all(procs.map((p) => p.ready)).finally(() => clearTimeout(readyTimer)),
@@ -61,13 +68,16 @@ async function runEngine(name: string, args: BenchArgs, dbUrl: string, runId: st
     const items = makeItems(args.pending, args.spreadS, t0);
     const firstDue = items[0]!.dueAt.getTime();
     const lastDue = items[items.length - 1]!.dueAt.getTime();
-    await insertItems(pool, items);
+    await insertItems(pool, items, clockOffsetMs);
     await engine.schedule(items, ctx);
+    const serverBefore = await serverStatementCounters(pool);
+    const cpuBefore = await serverCpuMs();
     const overrun = Date.now() - t0;
     log(`[${name}] ${args.workers} workers ready; ${args.pending} items scheduled ${overrun > 0 ? `${overrun} ms AFTER` : `${-overrun} ms before`} T0`);
 
-    // Wait until every item is done (and the engine holds no more jobs, so late re-runs are counted) or the deadline.
-    const deadline = lastDue + (engine.lockLifetimeMs ?? 30_000) + 60_000;
+    // Wait until every item is done (and the engine holds no more jobs, so late re-runs are counted) or the deadline:
+    // a killed worker's jobs come back after the lock and at most two lock checks.
+    const deadline = lastDue + settings.lockMs + 2 * settings.lockCheckMs + 60_000;
     let killAt: number | undefined;
     let nextProgress = Date.now() + PROGRESS_MS;
     let done = 0;
@@ -93,42 +103,25 @@ async function runEngine(name: string, args: BenchArgs, dbUrl: string, runId: st
       await sleep(POLL_MS);
     }
     await stopWorkers(procs, STOP_TIMEOUT_MS);
+    const cpuAfter = await serverCpuMs();
+    logServerCounters(name, serverBefore, await serverStatementCounters(pool), done);
 
-    const outcome = await readOutcome(pool, killAt !== undefined);
-    const lateness = items.flatMap((it) => {
-      const s = starts.get(it.id);
-      return s ? [s[0]!.at - it.dueAt.getTime()] : [];
-    });
-    lateness.sort((a, b) => a - b);
-    let restarts = 0;
-    for (const s of starts.values()) restarts += s.length - 1;
-    const unrecorded = outcome.done - items.filter((it) => starts.has(it.id)).length;
-    if (unrecorded > 0) log(`[${name}] note: ${unrecorded} done items have no start record (started by the killed worker just before the kill)`);
-    const spanMs = outcome.lastAppliedMs === null ? 0 : outcome.lastAppliedMs - firstDue;
-
+    const outcome = await readOutcome(pool, clockOffsetMs);
+    const { figures, lastAppliedMs, unrecordedStarts } = runFigures(items, starts, outcome);
+    if (unrecordedStarts > 0) log(`[${name}] note: ${unrecordedStarts} done items have no start record (started by the killed worker just before the kill)`);
     const line: Record<string, unknown> = {
       engine: name,
       pending: args.pending,
       workers: args.workers,
       spreadS: args.spreadS,
-      p50Ms: percentile(lateness, 0.5),
-      p99Ms: percentile(lateness, 0.99),
-      maxMs: lateness.length ? lateness[lateness.length - 1] : null,
-      duplicates: outcome.duplicates,
-      restarts,
-      lost: outcome.lost,
-      jobsPerSec: spanMs > 0 ? Math.round((outcome.done / spanMs) * 1000) : null,
+      ...figures,
+      settings: procs[0]!.settings,
+      clockOffsetMs,
+      // A killed worker's counts are gone with it: per-job figures only when every worker reported.
+      ...(procs.every((p) => p.io) ? ioPerJob(procs.map((p) => p.io!), outcome.done) : { sqlPerJob: null, redisPerJob: null }),
+      cpuMsPerJob: cpuPerJob(procs.map((p) => p.cpuMs), cpuBefore, cpuAfter, outcome.done),
     };
-    if (killAt !== undefined) {
-      // Orphans: items the killed worker started but whose effect it did not apply.
-      const appliedBy = new Map(outcome.effects.map((e) => [e.itemId, e]));
-      const orphans = [...starts].filter(([id, s]) => s[0]!.worker === 0 && appliedBy.get(id)?.worker !== 0).map(([id]) => id);
-      const recovered = orphans.map((id) => appliedBy.get(id)?.appliedMs);
-      line.killAtMs = killAt - firstDue;
-      line.orphans = orphans.length;
-      line.recoveredWithinMs = recovered.some((ms) => ms === undefined) ? null : Math.max(0, ...recovered.map((ms) => ms! - killAt!));
-      line.allDoneAfterKillMs = outcome.lost === 0 && outcome.lastAppliedMs !== null ? Math.max(0, outcome.lastAppliedMs - killAt) : null;
-    }
+    if (killAt !== undefined) Object.assign(line, killFigures(starts, outcome, killAt, firstDue, lastAppliedMs));
     if (Date.now() >= deadline && (outcome.lost > 0 || done < args.pending)) line.timedOut = true;
     return line;
   } finally {
@@ -149,7 +142,7 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return err.message === 'help' ? 0 : 2;
   }
-  const dbName = `baton_bench_${Date.now()}`;
+  const dbName = `baton_bench_jobs_${Date.now()}`;
   const db = await createDatabase(SERVER_URL, dbName);
   const dropOnSignal = (signal: NodeJS.Signals) => {
     log(`bench:jobs: ${signal}: cleaning up`);
@@ -160,12 +153,18 @@ async function main(): Promise<number> {
   };
   process.once('SIGINT', dropOnSignal);
   process.once('SIGTERM', dropOnSignal);
-  log(`bench:jobs: database ${dbName}; engines ${args.engines.join(', ')}; ${args.pending} items, ${args.workers} workers, spread ${args.spreadS} s, lead ${args.leadMs} ms${args.killOne ? ', kill one' : ''}`);
+  log(`bench:jobs: database ${dbName}; engines ${args.engines.join(', ')}; ${args.pending} items, ${args.workers} workers, spread ${args.spreadS} s, lead ${args.leadMs} ms, lock ${args.lockMs} ms${args.killOne ? ', kill one' : ''}`);
   let failed = 0;
+  const jobsPerSec = new Map<string, number>();
   try {
     for (const name of args.engines) {
       try {
-        console.log(JSON.stringify(await runEngine(name, args, db.dbUrl, `${dbName}_${name}`)));
+        const line = await runEngine(name, args, db.dbUrl, `${dbName}_${name}`);
+        // Throughput relative to the engines that ran before it in this run (the issue's target: Baton ≥ 1.0× BullMQ).
+        if (jobsPerSec.size > 0 && typeof line.jobsPerSec === 'number')
+          line.jobsPerSecVs = Object.fromEntries([...jobsPerSec].map(([other, rate]) => [other, Math.round(((line.jobsPerSec as number) / rate) * 100) / 100]));
+        if (typeof line.jobsPerSec === 'number') jobsPerSec.set(name, line.jobsPerSec);
+        console.log(JSON.stringify(line));
       } catch (err) {
         failed++;
         const message = err instanceof Error ? err.message : String(err);

@@ -2,6 +2,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import type { IoCounts } from './io-counter';
+import type { EngineSettings, SharedSettings } from './settings';
 import type { StartRecord, WorkerMessage } from './worker';
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
@@ -16,6 +18,11 @@ export interface WorkerProc {
   alive: boolean;
   killedByUs: boolean;
   stopping: boolean;
+  /** What the worker runs with (set when it is ready). */
+  settings?: EngineSettings;
+  /** What it sent to MariaDB and Redis, and its CPU ms, from ready to stop (set when it stopped; never for a killed worker). */
+  io?: IoCounts;
+  cpuMs?: number;
   ready: Promise<void>;
   stopped: Promise<void>; // resolves once the process has exited (and, if asked to stop, has sent 'stopped')
 }
@@ -24,10 +31,13 @@ export function spawnWorker(
   engine: string,
   index: number,
   env: { runId: string; dbUrl: string; redisUrl: string },
+  settings: SharedSettings,
   onStarts: (worker: number, starts: StartRecord[]) => void,
 ): WorkerProc {
   // node --import tsx (not the tsx CLI, which runs the script in a second child): SIGKILL must hit the worker itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER, engine, String(index), env.runId], {
+  // BENCH_CPU_PROF_DIR=dir: each worker writes a V8 CPU profile there when it stops (not when killed).
+  const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', WORKER, engine, String(index), env.runId, JSON.stringify(settings)], {
     cwd: REPO,
     env: { ...process.env, BENCH_DB_URL: env.dbUrl, BENCH_REDIS_URL: env.redisUrl },
     stdio: ['ignore', 2, 2, 'ipc'], // worker output goes to our stderr: stdout carries only the JSON lines
@@ -47,12 +57,15 @@ export function spawnWorker(
   proc.ready.catch(() => undefined);
   child.on('message', (msg: WorkerMessage) => {
     if (msg.type === 'starts') onStarts(index, msg.starts);
-    else if (msg.type === 'ready') markReady();
-    else if (msg.type === 'stopped') {
+    else if (msg.type === 'ready') {
+      proc.settings = msg.settings;
+      markReady();
+    } else if (msg.type === 'stopped') {
+      proc.io = msg.io;
+      proc.cpuMs = msg.cpuMs;
       sentStopped = true;
       if (!proc.alive) markStopped();
-    }
-    else if (msg.type === 'error') failReady(new Error(`worker ${index}: ${msg.message}`));
+    } else if (msg.type === 'error') failReady(new Error(`worker ${index}: ${msg.message}`));
   });
   child.on('exit', (code, signal) => {
     proc.alive = false;

@@ -1,5 +1,6 @@
 // Content script on helpdesk origins an admin configured: registered at run time (extension/background/helpdesk-registrations.ts), never in the manifest.
 import { defineContentScript } from 'wxt/utils/define-content-script';
+import { helpdeskAdapters } from '../../extension/adapters';
 import { createGenericAdapter } from '../../extension/adapters/generic';
 import { startOverlay } from '../../extension/content/start-overlay';
 import { sendToBackground } from '../../extension/messaging';
@@ -17,6 +18,7 @@ export default defineContentScript({
       console.debug(`[baton] no configured helpdesk serves ${location.origin}: overlay not started`);
       return;
     }
-    await startOverlay(ctx, { css: overlayCss, adapters: [createGenericAdapter(config)] });
+    // Built-in adapters first (Request Tracker's ticket pages on this origin); the configured one serves the rest.
+    await startOverlay(ctx, { css: overlayCss, adapters: [...helpdeskAdapters, createGenericAdapter(config)] });
   },
 });

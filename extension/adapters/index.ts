@@ -1,9 +1,13 @@
 // The helpdesk adapters the content script knows, in the order they are tried (first match wins).
 import type { HelpdeskAdapter } from './adapter';
 import { demoInboxAdapter } from './demo-inbox';
+import { requestTrackerAdapter } from './request-tracker';
 
-/** Every adapter; a later issue adds Request Tracker and a configurable generic adapter. */
-export const helpdeskAdapters: readonly HelpdeskAdapter[] = [demoInboxAdapter];
+/**
+ * The built-in adapters, each serving its own page family. A configured (generic) adapter serves a
+ * whole origin, so it goes after these: on an RT origin, RT's ticket pages get the RT adapter.
+ */
+export const helpdeskAdapters: readonly HelpdeskAdapter[] = [demoInboxAdapter, requestTrackerAdapter];
 
 /**
  * The adapter serving `url`, or null when none does.

@@ -89,6 +89,12 @@ describe('options handlers', () => {
     if (result.ok) expect(result.value.settings).not.toHaveProperty('rescheduledTakeovers');
   });
 
+  it("settings.connectorStatus answers each connector's state and last error as the backend says", async () => {
+    const failing = [{ connector: 'rt', state: 'failing', failingSince: '2026-12-03T04:00:00.000Z', lastError: 'RT refused the credentials of user "baton" (401)' }];
+    fake.answer('settings.connectorStatus', () => failing);
+    expect(await handlers['settings.connectorStatus']({ type: 'settings.connectorStatus' })).toEqual({ ok: true, value: failing });
+  });
+
   it('settings.update passes a CONFLICT and field errors through for the form', async () => {
     fake.answer('settings.update', () => {
       throw serverError('CONFLICT', 'Another admin changed these settings since you opened them; reload to see their changes', { field: 'expectedVersion' });

@@ -11,7 +11,7 @@ import { createBatonClient, type BatonClient } from './baton-client';
 import { readManagedPolicy } from './managed-policy';
 
 /** The request types this file answers. */
-export type OptionsRequestType = 'connection.test' | 'config.signOut' | 'me.get' | 'settings.get' | 'settings.update' | 'rules.list' | 'rules.save';
+export type OptionsRequestType = 'connection.test' | 'config.signOut' | 'me.get' | 'settings.get' | 'settings.update' | 'settings.connectorStatus' | 'rules.list' | 'rules.save';
 /** One handler per options request. */
 export type OptionsHandlers = Pick<BackgroundHandlers, OptionsRequestType>;
 
@@ -114,6 +114,8 @@ export function createOptionsHandlers(deps: OptionsHandlerDeps): OptionsHandlers
         const input: SettingsUpdateInput = { ...patch, expectedVersion };
         return settingsViewOf(client, await client.settings.update.mutate(input));
       }),
+
+    'settings.connectorStatus': () => attempt((client) => client.settings.connectorStatus.query()),
 
     'rules.list': () =>
       attempt(async (client) => {

@@ -42,6 +42,18 @@ describe('trackKnownConversation', () => {
     await expect(answered).resolves.toBe('conv-1');
   });
 
+  it('a send seen before the page showed a thread waits for the first thread and its answer (not "not handled" at once)', async () => {
+    const store = createOverlayStore();
+    const known = trackKnownConversation(store);
+    const early = known.whenAnswered(10_000);
+    store.watch(DEMO_1);
+    store.applyPortMessage({ type: 'thread', ref: DEMO_1, thread: viewOf('conv-1') });
+    await expect(early).resolves.toBe('conv-1');
+    const neverShown = trackKnownConversation(createOverlayStore()).whenAnswered(10_000);
+    await vi.advanceTimersByTimeAsync(10_000);
+    await expect(neverShown).resolves.toBeNull();
+  });
+
   it('answers null when the page moved to another thread meanwhile, or nothing came in time', async () => {
     const store = createOverlayStore();
     const known = trackKnownConversation(store);

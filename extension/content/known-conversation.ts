@@ -9,7 +9,8 @@ export interface KnownConversation {
   current(): string | null;
   /**
    * Like {@link current}, but first waits (up to `timeoutMs`) for the background's first answer about
-   * the shown thread. Null when the page moved to another thread meanwhile.
+   * the shown thread — or, when the page shows no thread yet (a send seen before the page was read),
+   * about the first thread it shows. Null when the page moved to another thread meanwhile.
    */
   whenAnswered(timeoutMs: number): Promise<string | null>;
   stop(): void;
@@ -43,17 +44,19 @@ export function trackKnownConversation(store: OverlayStore): KnownConversation {
   return {
     current: () => conversationId,
     whenAnswered(timeoutMs) {
-      const asked = store.getState();
-      if (asked.ref === null || asked.thread !== null) return Promise.resolve(conversationId);
+      let asked = store.getState().ref;
+      if (asked !== null && store.getState().thread !== null) return Promise.resolve(conversationId);
       return new Promise((resolve) => {
         const finish = () => {
           clearTimeout(timer);
           stopListening();
-          resolve(sameRef(store.getState().ref, asked.ref) ? conversationId : null);
+          resolve(asked !== null && sameRef(store.getState().ref, asked) ? conversationId : null);
         };
         const stopListening = store.subscribe(() => {
           const state = store.getState();
-          if (state.thread !== null || !sameRef(state.ref, asked.ref)) finish();
+          // No thread when asked: the first one the page shows is the one the send was made in.
+          if (asked === null) asked = state.ref;
+          if ((asked !== null && state.thread !== null) || !sameRef(state.ref, asked)) finish();
         });
         const timer = setTimeout(finish, timeoutMs);
       });

@@ -56,14 +56,6 @@ export async function startOverlay(ctx: ContentScriptContext, options: StartOver
   const slots = await createOverlaySlots(ctx, { store, actions }, options.css);
   if (ctx.isInvalid) return;
 
-  const reportAgentSend = createAgentSendReporter({
-    conversationIdForSend: () => known.whenAnswered(FIRST_ANSWER_WAIT_MS),
-    send: sendToBackground,
-    signal: ctx.signal,
-    isInvalid: () => ctx.isInvalid,
-  });
-  ctx.onInvalidated(adapter.onAgentSend(document, (send) => void reportAgentSend(send)));
-
   const watcher = watchThread({
     document,
     adapter,
@@ -79,6 +71,16 @@ export async function startOverlay(ctx: ContentScriptContext, options: StartOver
   });
   // Single-page navigation: the DOM observer usually sees it too, but a URL-only change must count.
   ctx.addEventListener(window, 'wxt:locationchange', () => watcher.schedule());
+
+  // After the watcher's first look at the page: a send already on the page when the script starts
+  // (RT's history loaded before it) is reported at once, and its thread must be known by then.
+  const reportAgentSend = createAgentSendReporter({
+    conversationIdForSend: () => known.whenAnswered(FIRST_ANSWER_WAIT_MS),
+    send: sendToBackground,
+    signal: ctx.signal,
+    isInvalid: () => ctx.isInvalid,
+  });
+  ctx.onInvalidated(adapter.onAgentSend(document, (send) => void reportAgentSend(send)));
 }
 
 /** `location` as a URL, parsed again only when it changed (a check runs up to 10 times a second). */

@@ -1,10 +1,11 @@
 // The options page: the connection first; once signed in, the tenant settings, routing rules and
-// configured helpdesks (read-only, with the reason, for non-admins).
+// configured helpdesks (read-only, with the reason, for non-admins), and the connectors (admins only).
 import { useCallback, useEffect, useState } from 'react';
 import { sendToBackground } from '../messaging';
 import type { MeView, SettingsView } from '../protocol/options';
 import type { ManagedPolicyView } from '../protocol/policy';
 import { ConnectionSection } from './ConnectionSection';
+import { ConnectorsSection } from './ConnectorsSection';
 import { HelpdesksSection } from './HelpdesksSection';
 import { RoutingRulesSection } from './RoutingRulesSection';
 import { SettingsForm } from './SettingsForm';
@@ -63,6 +64,7 @@ export function OptionsPage() {
           <SettingsForm view={signedIn.settings} onViewChange={setSettings} />
           <RoutingRulesSection teams={signedIn.settings.teams} />
           <HelpdesksSection view={signedIn.settings} onSaved={setSettings} />
+          <ConnectorsSection view={signedIn.settings} onSaved={setSettings} />
         </div>
       )}
     </main>

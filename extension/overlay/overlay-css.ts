@@ -50,7 +50,7 @@ export const overlayCss = String.raw`
 .baton-icon { flex: none; display: inline-block; vertical-align: middle; }
 
 /* Header controls (inside the helpdesk's thread header). */
-.baton-header { display: inline-flex; align-items: center; flex-wrap: wrap; gap: 6px; }
+.baton-header { display: inline-flex; align-items: center; flex-wrap: wrap; gap: 6px; margin-inline-start: 8px; }
 .baton-confirm {
   display: inline-flex; align-items: center; flex-wrap: wrap; gap: 6px; padding: 4px 8px;
   background: #fff7ed; color: #431407; border: 1px solid #9a3412; border-radius: 6px; /* 14.9:1 */

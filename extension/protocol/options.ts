@@ -1,6 +1,6 @@
 // Options page ↔ background requests (issue 10): connection, who I am, tenant settings and routing rules.
 import type { RoutingRule, RoutingRuleInput } from '../../shared/routing-rules';
-import type { PublicTenantSettings, SettingsUpdate } from '../../shared/settings';
+import type { ConnectorStatus, PublicTenantSettings, SettingsUpdate } from '../../shared/settings';
 import type { ActionResult, BackendConfigView } from '../messaging';
 
 /** `auth.me` as the pages need it. */
@@ -44,6 +44,8 @@ export type OptionsRequest =
   | { type: 'settings.get' }
   /** CONFLICT when another admin saved since `expectedVersion` (the form offers to reload). */
   | { type: 'settings.update'; expectedVersion: number; patch: SettingsUpdate }
+  /** Admins: whether each configured connector works (`settings.connectorStatus`). */
+  | { type: 'settings.connectorStatus' }
   | { type: 'rules.list' }
   /** CONFLICT when another admin saved the rules since `expectedVersion` (the editor offers to reload). */
   | { type: 'rules.save'; expectedVersion: number; rules: RoutingRuleInput[] };
@@ -54,6 +56,7 @@ export interface OptionsResponses {
   'me.get': ActionResult<MeView>;
   'settings.get': ActionResult<SettingsView>;
   'settings.update': ActionResult<SettingsView>;
+  'settings.connectorStatus': ActionResult<ConnectorStatus[]>;
   'rules.list': ActionResult<RulesView>;
   'rules.save': ActionResult<RulesView>;
 }

@@ -276,3 +276,52 @@ describe('options: connection', () => {
     await screenshot(page, 'options-signed-out');
   });
 });
+
+describe('options: connectors (issue 12)', () => {
+  it('an admin sets up Request Tracker: saved with its password never shown again, and the failure to reach RT shows beside it as text', async () => {
+    const dana = suite.browser('dana');
+    const unreachable = `http://127.0.0.1:${await closedPort()}/rt`;
+    const page = suite.pages.add(dana, await openOptions(dana));
+    try {
+      await page.click('[data-connector="rt"] [data-action="enable-connector"]');
+      await typeInto(page, 'connectors.rt.url', unreachable);
+      await typeInto(page, 'connectors.rt.username', 'baton');
+      await typeInto(page, 'connectors.rt.password', 'rt-secret-never-shown');
+      await typeInto(page, 'connectors.rt.pollIntervalMs', '500');
+      await page.click('[data-action="save-connectors"]');
+      await waitFor(() => settingsNow(), (settings) => settings.connectors.rt !== null, 'the RT connector to be saved');
+      expect((await settingsNow()).connectors.rt).toMatchObject({ url: unreachable, username: 'baton', queue: 'General', pollIntervalMs: 500, hasPassword: true });
+
+      // A fresh page: the password box is empty and says a password is saved; the status names RT's failure.
+      const again = suite.pages.add(dana, await openOptions(dana));
+      const status = await waitFor(
+        async () => {
+          await again.reload();
+          await again.waitForSelector('[data-connector="rt"] .connector-status:not([data-status="loading"])');
+          return again.$eval('[data-connector="rt"] .connector-status', (element) => ({ state: element.getAttribute('data-status'), text: element.textContent ?? '' }));
+        },
+        (seen) => seen.state === 'failing',
+        'the RT connector to show as failing',
+        { timeoutMs: 30_000, intervalMs: 1_000 },
+      );
+      expect(status.text).toContain('Failing since');
+      expect(status.text.length).toBeGreaterThan('Failing since'.length + 10);
+      expect(await again.$eval(field('connectors.rt.password'), (input) => (input as HTMLInputElement).value)).toBe('');
+      expect(await again.content()).not.toContain('rt-secret-never-shown');
+      await again.$eval('[data-connector="rt"]', (card) => card.scrollIntoView());
+      await screenshot(again, 'options-connector-rt-failing');
+    } finally {
+      await suite.e2e.updateSettings({ connectors: { rt: null } });
+    }
+  });
+});
+
+/** A 127.0.0.1 port nothing listens on (taken, then released). */
+async function closedPort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}

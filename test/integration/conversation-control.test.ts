@@ -1,7 +1,7 @@
 // Conversation control through the HTTP API on MariaDB + Redis + Agenda (SPEC §2, §3.5, §7 inbound).
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ScheduledReplyEntity } from '../../backend/src/db/entities/conversation.entities.js';
+import { ConversationEntity, ScheduledReplyEntity } from '../../backend/src/db/entities/conversation.entities.js';
 import { signBody } from '../../backend/src/http/webhook-signature.js';
 import { refs as takeoverRefs } from '../../backend/src/features/conversations/conversations.jobs.js';
 import { REPLY_SEND_JOB, refs } from '../../backend/src/features/replies/replies.jobs.js';
@@ -44,10 +44,32 @@ async function postInbound(tenant: CreatedTenant, body: Record<string, unknown>,
   return postSignedWebhook(backend.server.url, '/webhooks/inbound', tenant.webhookSecret, payload, signature);
 }
 
+/**
+ * A conversation whose first message the AI has already answered (its draft job done, the reply no
+ * longer pending), so the tests' own pending replies are the only ones — the drafter runs for real.
+ */
 async function newConversation(): Promise<string> {
   const result = await postInbound(acme, { externalConversationId: `thread-${randomUUID()}` });
   expect(result.status).toBe(202);
-  return result.body.conversationId as string;
+  const conversationId = result.body.conversationId as string;
+  await waitForDraftToSettle(conversationId, result.body.messageId as string);
+  return conversationId;
+}
+
+/** Until the AI's draft of `messageId` has finished and no reply of the conversation is pending or leaving. */
+async function waitForDraftToSettle(conversationId: string, messageId: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  const settled = async () => {
+    const [row] = await backend.server.db.query(
+      "SELECT (SELECT COUNT(*) FROM jobs WHERE ref_key = ? AND (next_run_at IS NOT NULL OR locked_at IS NOT NULL)) AS drafts, (SELECT COUNT(*) FROM scheduled_replies WHERE conversation_id = ? AND status IN ('pending', 'sending')) AS open",
+      [refs.draft(messageId), conversationId],
+    );
+    return Number(row.drafts) === 0 && Number(row.open) === 0;
+  };
+  while (!(await settled())) {
+    if (Date.now() > deadline) throw new Error(`the AI draft of conversation ${conversationId} did not settle in 20 s`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** A pending AI reply with its send job, as the drafting step will create them. */
@@ -102,6 +124,54 @@ describe('inbound webhook', () => {
     const reply = await backend.server.db.getRepository(ScheduledReplyEntity).findOneByOrFail({ id: replyId });
     expect(reply).toMatchObject({ status: 'superseded', endReason: 'superseded' });
     expect(await jobCount(refs.reply(replyId))).toBe(0);
+  });
+
+  it('keeps the newest customer time when an older-stamped message commits last: only the newest gets an AI reply', async () => {
+    const id = await newConversation();
+    // A message stamped a minute later committed first (two processes racing on one thread).
+    const later = new Date(Date.now() + 60_000);
+    await backend.server.db.getRepository(ConversationEntity).update({ id }, { lastCustomerMessageAt: later });
+    const [{ external_id: externalConversationId }] = await backend.server.db.query('SELECT external_id FROM conversation_refs WHERE conversation_id = ?', [id]);
+    const older = await postInbound(acme, { externalConversationId, body: 'sent a moment earlier' });
+    expect(older.status).toBe(202);
+    await waitForDraftToSettle(id, older.body.messageId as string);
+    expect((await backend.server.db.getRepository(ConversationEntity).findOneByOrFail({ id })).lastCustomerMessageAt).toEqual(later);
+    expect(await backend.server.db.getRepository(ScheduledReplyEntity).countBy({ inReplyToMessageId: older.body.messageId as string })).toBe(0);
+  });
+
+  it('supersedes a reply whose draft commits while the new message waits for the conversation (not in its snapshot)', async () => {
+    const externalConversationId = `thread-${randomUUID()}`;
+    const first = await postInbound(acme, { externalConversationId });
+    const conversationId = first.body.conversationId as string;
+    await waitForDraftToSettle(conversationId, first.body.messageId as string);
+    // A draft's transaction: it holds the conversation and writes its pending reply…
+    const draft = backend.server.db.createQueryRunner();
+    await draft.connect();
+    await draft.startTransaction();
+    const replyId = randomUUID();
+    try {
+      await draft.query('SELECT id FROM conversations WHERE id = ? FOR UPDATE', [conversationId]);
+      const due = new Date(Date.now() + 3_600_000);
+      await draft.manager.getRepository(ScheduledReplyEntity).insert({
+        id: replyId, tenantId: acme.tenant.id, conversationId, inReplyToMessageId: first.body.messageId as string, channel: 'sms', body: 'AI says hi', status: 'pending', dueAt: due,
+        endReason: null, editedByAgentId: null, sentMessageId: null, attempts: 0, lastError: null, createdAt: new Date(), updatedAt: new Date(),
+      });
+      // …while the customer's next message has begun (its snapshot taken) and waits for that lock.
+      const next = postInbound(acme, { externalConversationId, body: 'and another thing' });
+      const deadline = Date.now() + 10_000;
+      const waitsForDraft = async () =>
+        Number((await backend.server.db.query("SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE INFO LIKE ?", [`UPDATE \`conversations\`%${conversationId}%`]))[0].n) > 0;
+      while (!(await waitsForDraft())) {
+        if (Date.now() > deadline) throw new Error('the second message never waited for the conversation');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await draft.commitTransaction();
+      expect((await next).status).toBe(202);
+    } finally {
+      if (draft.isTransactionActive) await draft.rollbackTransaction();
+      await draft.release();
+    }
+    expect(await backend.server.db.getRepository(ScheduledReplyEntity).findOneByOrFail({ id: replyId })).toMatchObject({ status: 'superseded', endReason: 'superseded' });
   });
 });
 

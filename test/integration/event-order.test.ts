@@ -16,6 +16,8 @@ import { InProcessEventBus, type EventBus } from '../../backend/src/realtime/eve
 import { RedisEventBus } from '../../backend/src/realtime/redis-event-bus.js';
 import type { CreatedTenant } from '../../backend/src/features/admin/tenants.service.js';
 import { withTransaction } from '../../backend/src/platform/unit-of-work.js';
+import { appendEvents, withStreamPositions } from '../../backend/src/platform/timeline.js';
+import type { EventRow } from '../../backend/src/db/entities/event.entity.js';
 import { collectEvents } from '../support/event-collector.js';
 import { startTestBackend, type TestBackend } from '../support/in-process-server.js';
 import { waitUntil } from '../support/job-engine-kit.js';
@@ -25,17 +27,28 @@ import { createTestClient } from '../support/trpc-client.js';
 
 const teamNames = (events: BatonEvent[]) => events.filter((event) => event.type === 'team.created').map((event) => event.after?.name);
 
-/** A transaction that records a `team.created` event, then waits for `commit()` before it commits. */
+/**
+ * A transaction that writes a `team.created` event row at once (taking its row id now), then waits for
+ * `commit()` before it commits; afterwards it numbers and publishes the event as a change does (the
+ * publication is skipped while the bus is down).
+ */
 function heldTransaction(backend: TestBackend, tenantId: string, name: string) {
   let commit!: () => void;
   let markRecorded!: () => void;
   const released = new Promise<void>((resolve) => (commit = resolve));
   const recorded = new Promise<void>((resolve) => (markRecorded = resolve));
-  const done = withTransaction(backend.server.services.infra, tenantId, async (uow) => {
-    await uow.record({ type: 'team.created', actor: 'system', after: { name } });
-    markRecorded();
-    await released;
-  });
+  const infra = backend.server.services.infra;
+  const done = (async () => {
+    let rows: EventRow[] = [];
+    await withTransaction(infra, tenantId, async (uow) => {
+      rows = await appendEvents(uow.manager, tenantId, [{ type: 'team.created', actor: 'system', after: { name } }], uow.now);
+      markRecorded();
+      await released;
+    });
+    const events = await withStreamPositions(infra.db, tenantId, rows);
+    await infra.bus.publish(tenantId, events).catch(() => undefined);
+    return { rowId: rows[0]!.id, position: events[0]!.id };
+  })();
   return { recorded, commit: async () => (commit(), await done) };
 }
 
@@ -68,8 +81,12 @@ describe('event order on MariaDB and Redis, through the SSE endpoint', () => {
     const lastEventId = seen.at(-1)!.id;
     first.stop();
 
-    // Commits while nobody listens; the client comes back with the id it last received.
-    await slow.commit();
+    // Commits while nobody listens; the client comes back with the id it last received. Its row was
+    // written first (a lower row id) but it committed last: its position is the later one.
+    const late = await slow.commit();
+    const [fast] = await backend.server.db.query("SELECT id FROM events WHERE tenant_id = ? AND type = 'team.created' ORDER BY id DESC LIMIT 1", [acme.tenant.id]);
+    expect(BigInt(late.rowId)).toBeLessThan(BigInt(fast.id));
+    expect(BigInt(late.position)).toBe(BigInt(lastEventId) + 1n);
     const resumed = collectEvents(client, { lastEventId });
     const events = await resumed.waitFor((all) => teamNames(all).includes('Started first, committed last'), 5000);
     resumed.stop();

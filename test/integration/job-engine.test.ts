@@ -1,5 +1,6 @@
 // The job engine on MariaDB + Redis: exactly-once effects across processes (also when one is
 // SIGKILLed), bad payloads, failing and hanging handlers, guarded effects and the sweep.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScheduledReplyEntity } from '../../backend/src/db/entities/conversation.entities.js';
 import { applyGuardedEffect } from '../../backend/src/jobs/guarded-effect.js';
@@ -9,6 +10,8 @@ import { createMetrics } from '../../backend/src/http/metrics.js';
 import { DELIVER_JOB, TENANT_ID, defineDeliverJob, deliveriesByReply, schedulePendingReplies } from '../support/deliver-job.js';
 import { spawnJobWorker, stopJobWorker, useJobsDatabase, waitUntil } from '../support/job-engine-kit.js';
 import { REDIS_URL } from '../support/services.js';
+import { recordQueries } from '../support/query-counter.js';
+import { withTransaction } from '../../backend/src/platform/unit-of-work.js';
 
 const database = useJobsDatabase('MariaDB', 'jobs');
 
@@ -129,6 +132,27 @@ describe('retries', () => {
   });
 });
 
+describe('claims the engine skips', () => {
+  it('never lets an empty claim hide a job announced after it: each runs at once, with no poll for 10 s', async () => {
+    // Polls 10 s apart: only the announcement can start these jobs quickly. After the first, every
+    // claim of the name has just come back empty ("nothing due for 10 s"), which a new job must undo.
+    const engine = newEngine({ processEveryMs: 10_000, processName: 'announced' });
+    defineDeliverJob(engine, database.infra);
+    await engine.start();
+    try {
+      for (let round = 0; round < 4; round++) {
+        const dueAt = new Date();
+        const [id] = await schedulePendingReplies(engine, database.infra, [dueAt]);
+        const [job] = (await database.infra.db.query('SELECT id FROM jobs WHERE ref_key = ?', [`scheduled_reply:${id}`])) as { id: string }[];
+        await engine.announceScheduled({ jobId: job!.id, name: DELIVER_JOB, runAt: dueAt });
+        await waitUntil(async () => (await replyStatuses([id!]))[0] === 'sent', 2000, `announced job ${round + 1} to run`);
+      }
+    } finally {
+      await engine.stop(500);
+    }
+  });
+});
+
 describe('guarded effects and the sweep', () => {
   it('applies a guarded effect once: a re-run finds the row moved on and does nothing', async () => {
     const engine = newEngine({ redisUrl: null });
@@ -176,5 +200,52 @@ describe('guarded effects and the sweep', () => {
     } finally {
       await engine.stop(500);
     }
+  });
+});
+
+describe('jobs armed in a change (issue 13)', () => {
+  const jobRefs = async (refs: string[]) =>
+    ((await database.infra.db.query(`SELECT ref_key FROM jobs WHERE ref_key IN (${refs.map(() => '?').join(', ')}) ORDER BY ref_key`, refs)) as { ref_key: string }[]).map((row) => row.ref_key);
+  const armed = (scheduler: JobEngine, manager: Parameters<JobEngine['scheduleInTransaction']>[0], ref: string) =>
+    scheduler.scheduleInTransaction(manager, DELIVER_JOB, new Date(Date.now() + 3_600_000), { dueAt: new Date().toISOString(), ref });
+
+  it('go in with one INSERT just before the commit, all of them', async () => {
+    const engine = newEngine({ redisUrl: null });
+    const refs = [`batch:${randomUUID()}`, `batch:${randomUUID()}`, `batch:${randomUUID()}`];
+    const { queries } = await recordQueries(database.infra.db, () =>
+      withTransaction(database.infra, TENANT_ID, async (uow) => {
+        for (const ref of refs) uow.announce(await armed(engine, uow.manager, ref));
+      }),
+    );
+    expect(queries.filter((query) => /^INSERT INTO jobs/.test(query))).toHaveLength(1);
+    expect(await jobRefs(refs)).toEqual([...refs].sort());
+  });
+
+  it('a job cancelled later in the same change is never inserted; a rolled-back change leaves none', async () => {
+    const engine = newEngine({ redisUrl: null });
+    const [cancelled, kept, rolledBack] = [`batch:${randomUUID()}`, `batch:${randomUUID()}`, `batch:${randomUUID()}`];
+    const removed = await withTransaction(database.infra, TENANT_ID, async (uow) => {
+      await armed(engine, uow.manager, cancelled);
+      await armed(engine, uow.manager, kept);
+      return engine.cancelByRef(cancelled, uow.manager);
+    });
+    expect(removed).toBe(1);
+    await expect(
+      withTransaction(database.infra, TENANT_ID, async (uow) => {
+        await armed(engine, uow.manager, rolledBack);
+        throw new Error('the change fails');
+      }),
+    ).rejects.toThrow('the change fails');
+    expect(await jobRefs([cancelled, kept, rolledBack])).toEqual([kept]);
+  });
+
+  it('outside a unit of work (a plain transaction) a job is inserted at once', async () => {
+    const engine = newEngine({ redisUrl: null });
+    const ref = `batch:${randomUUID()}`;
+    await database.infra.db.transaction(async (manager) => {
+      await armed(engine, manager, ref);
+      expect((await manager.query('SELECT ref_key FROM jobs WHERE ref_key = ?', [ref])).length).toBe(1);
+    });
+    expect(await jobRefs([ref])).toEqual([ref]);
   });
 });

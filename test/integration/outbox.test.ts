@@ -110,15 +110,44 @@ describe('outbox on MariaDB and Redis', () => {
     }
   });
 
-  it('a change writes its events and outbox row in three statements; performed rows are deleted together shortly after', async () => {
+  it('a change writes its events and outbox row in two statements and never waits on the sequence row; its events are numbered after the commit', async () => {
     const client = createTestClient(backend.server.url, acme.apiKey);
     const { queries } = await recordQueries(backend.server.db, () => client.teams.create.mutate({ name: 'Counted' }));
-    const touching = (table: string) => queries.filter((query) => new RegExp(`\\b${table}\\b`).test(query)).map((query) => query.trim().split(/\s+/)[0]!.toUpperCase());
-    expect(touching('tenant_event_positions')).toEqual(['INSERT']);
-    expect(touching('events').filter((verb) => verb === 'INSERT')).toEqual(['INSERT']);
-    expect(touching('outbox_effects').filter((verb) => verb !== 'SELECT')).toEqual(['INSERT']);
+    const verbs = (table: string) => queries.filter((query) => new RegExp(`\\b${table}\\b`).test(query)).map((query) => query.trim().split(/\s+/)[0]!.toUpperCase());
+    expect(verbs('events').filter((verb) => verb === 'INSERT')).toEqual(['INSERT']);
+    expect(verbs('outbox_effects').filter((verb) => verb !== 'SELECT')).toEqual(['INSERT']);
+    // The change's last statement is its outbox row; only then (after its commit) is the tenant's
+    // sequence row locked, by the sequencer that numbers the event.
+    const outboxInsert = queries.findIndex((query) => /^\s*INSERT INTO `outbox_effects`/i.test(query));
+    const firstSequenceRowUse = queries.findIndex((query) => /\btenant_event_positions\b/.test(query));
+    expect(outboxInsert).toBeGreaterThanOrEqual(0);
+    expect(firstSequenceRowUse).toBeGreaterThan(outboxInsert);
+    expect(verbs('events').filter((verb) => verb === 'UPDATE')).toEqual(['UPDATE']);
+    // When the mutation answers, its event already has its stream position (the newest).
+    const [event] = await backend.server.db.query("SELECT position FROM events WHERE tenant_id = ? AND type = 'team.created' ORDER BY id DESC LIMIT 1", [acme.tenant.id]);
+    expect(String(event.position)).toBe(await client.events.latestId.query());
     // Deleted with the rows performed in the same quarter second, well before the relay would take it.
     await waitUntil(async () => (await outboxRows(backend, acme.tenant.id)) === 0, 2000, 'the performed row to be deleted with its batch');
+  });
+
+  it('events committed concurrently by many writers are numbered 1, 2, 3 … without gaps or repeats, each change\'s events in order', async () => {
+    const tenant = await backend.createTenant('numbered');
+    const infra = backend.server.services.infra;
+    const before = BigInt(await createTestClient(backend.server.url, tenant.apiKey).events.latestId.query());
+    await Promise.all(
+      Array.from({ length: 40 }, (_, writer) =>
+        withTransaction(infra, tenant.tenant.id, async (uow) => {
+          await uow.record({ type: 'team.created', actor: 'system', after: { name: `w${writer}-a` } });
+          await uow.record({ type: 'team.created', actor: 'system', after: { name: `w${writer}-b` } });
+        }),
+      ),
+    );
+    const rows: { position: string | number | null; after: string | { name: string } }[] = await backend.server.db.query('SELECT position, `after` FROM events WHERE tenant_id = ? AND id > 0 ORDER BY position', [tenant.tenant.id]);
+    const numbered = rows.filter((row) => row.position !== null && BigInt(row.position) > before);
+    expect(numbered).toHaveLength(80);
+    expect(numbered.map((row) => BigInt(row.position!))).toEqual(Array.from({ length: 80 }, (_, index) => before + BigInt(index + 1)));
+    const names = numbered.map((row) => (typeof row.after === 'string' ? (JSON.parse(row.after) as { name: string }) : row.after).name);
+    for (let writer = 0; writer < 40; writer++) expect(names.indexOf(`w${writer}-a`)).toBeLessThan(names.indexOf(`w${writer}-b`));
   });
 });
 

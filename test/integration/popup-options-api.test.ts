@@ -292,6 +292,14 @@ describe('conversations.list', () => {
     expect(await expectTrpcError(admin.conversations.list.query({ limit: 201 }))).toMatchObject({ code: 'BAD_REQUEST', field: 'limit' });
   });
 
+  it('conversations.get answers a banner in three statements: the conversation, its lead with what the banners need, its replies (issue 13)', async () => {
+    const { conversationId } = await newConversation(acme, 'View Count');
+    await admin.conversations.get.query({ id: conversationId }); // warm: authentication and settings cached
+    const { result, queries } = await fewestQueries(backend.server.db, () => admin.conversations.get.query({ id: conversationId }));
+    expect(result).toMatchObject({ id: conversationId, lead: { name: 'View Count' }, escalation: null, failedDraft: null, helpdeskUrl: null });
+    expect(queries.map((query) => /FROM `(\w+)`/.exec(query)?.[1])).toEqual(['conversations', 'leads', 'scheduled_replies']);
+  });
+
   it('takes as many queries for 200 rows as for one (joins, not a query per row)', async () => {
     await admin.conversations.list.query({ limit: 1 }); // warm: authentication cached
     const one = await fewestQueries(backend.server.db, () => admin.conversations.list.query({ limit: 1 }));

@@ -220,6 +220,8 @@ describe('takeover and the safety rail', () => {
     await setCadence(false);
     const thread = `t-${randomUUID()}`;
     const { conversationId } = await customerWrites(thread, 'hello');
+    // The AI answers at once (cadence off); the agent writes after it, so the agent's message is the last.
+    await waitFor(() => messagesOf(conversationId), (list) => list.length === 2, 'the AI reply');
     const post = (body: Record<string, unknown>, secret = acme.webhookSecret) =>
       postSignedWebhook(backend.server.url, '/webhooks/agent-reply', secret, {
         tenant: 'acme', connector: 'sms-gateway', externalConversationId: thread, channel: 'sms', body: 'Sam here, by phone app', externalMessageId: `gw-${randomUUID()}`, agentEmail: 'sam@acme.test', ...body,

@@ -38,7 +38,7 @@ describe.each([['MariaDB', 'mysql'], ['SQLite', 'sqlite']] as const)('rules vers
 
   /** The tenant's rules.changed events, oldest first, as on the wire. */
   async function rulesChangedEvents(tenantId: string) {
-    return (await backend.server.db.getRepository(EventEntity).find({ where: { tenantId, type: 'rules.changed' }, order: { id: 'ASC' } })).map(toWireEvent);
+    return (await backend.server.db.getRepository(EventEntity).find({ where: { tenantId, type: 'rules.changed' }, order: { id: 'ASC' } })).map((row) => toWireEvent({ ...row, position: row.position ?? 'not yet numbered' }));
   }
 
   beforeAll(async () => {

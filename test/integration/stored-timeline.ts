@@ -23,7 +23,7 @@ export async function storedTimeline(db: DataSource, conversationId: string): Pr
     db.getRepository(MessageEntity).find({ where: { conversationId }, order: { createdAt: 'ASC' } }),
   ]);
   return {
-    events: events.map(toWireEvent),
+    events: events.map((row) => toWireEvent({ ...row, position: row.position ?? 'not yet numbered' })),
     messages: messages.map((message) => ({ id: message.id, author: message.author, agentId: message.agentId, channel: message.channel, body: message.body, deliveryStatus: message.deliveryStatus, at: message.createdAt.toISOString() })),
   };
 }

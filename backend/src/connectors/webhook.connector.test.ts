@@ -7,7 +7,8 @@ import type { OutboundMessage } from './connector.js';
 import { createWebhookConnector } from './webhook.connector.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
-const message: OutboundMessage = { tenantId: 't-1', conversationId: 'c-1', channel: 'sms', body: 'We open at 9.', author: 'ai', agentId: null, idempotencyKey: 'reply-1' };
+const message: OutboundMessage = { tenantId: 't-1', conversationId: 'c-1', channel: 'sms', body: 'We open at 9.', author: 'ai', agentId: null, idempotencyKey: 'reply-1',
+  externalConversation: null, recipient: { name: null, phone: '+15550100', email: null }, thread: { subject: null, lastInboundExternalId: null } };
 
 let server: http.Server | null = null;
 afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));

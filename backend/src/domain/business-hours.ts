@@ -181,11 +181,24 @@ function lookUpZoneAbbreviation(local: DateTime): string {
  * @example formatTenantTime(new Date('2026-01-14T23:00:00Z'), 'America/Chicago') // '5:00 PM CST'
  */
 export function formatTenantTime(instant: Date, timeZone: string, locale = 'en-US'): string {
-  const local = DateTime.fromMillis(epochMs(instant, 'instant'), { zone: tenantZone(timeZone) });
+  const ms = epochMs(instant, 'instant');
+  // Every conversation view formats its auto-release time, and most share one (the end of the
+  // business day): luxon's formatting was 4 % of the agents' API CPU (issue 13 profile).
+  const key = `${ms}|${timeZone}|${locale}`;
+  const known = formattedTimes.get(key);
+  if (known !== undefined) return known;
+  const local = DateTime.fromMillis(ms, { zone: tenantZone(timeZone) });
   // Newer ICU puts a narrow no-break space before AM/PM; the banner wants a plain one.
   const time = local.setLocale(locale).toLocaleString(DateTime.TIME_SIMPLE).replace(/[\u202f\u00a0]/g, ' ');
-  return `${time} ${zoneAbbreviation(local)}`;
+  const text = `${time} ${zoneAbbreviation(local)}`;
+  if (formattedTimes.size >= FORMATTED_TIMES_KEPT) formattedTimes.clear();
+  formattedTimes.set(key, text);
+  return text;
 }
+
+/** Formatted instants kept (a pure function's answers; emptied when full, a crude bound on memory). */
+const FORMATTED_TIMES_KEPT = 5_000;
+const formattedTimes = new Map<string, string>();
 
 /**
  * The takeover banner's warning (SPEC §2.5).

@@ -11,6 +11,8 @@ import { appRouter } from '../trpc/router.js';
 import { checkHealth, type JobsHealth } from './health.js';
 import { routeLabel, type Metrics } from './metrics.js';
 import { mountWebhooks } from './webhooks.js';
+import { createWebhookAdmission, DEFAULT_WEBHOOK_MAX_IN_FLIGHT } from './webhook-admission.js';
+import { createTwilioInboundHandler, twilioTenantFinder } from './twilio-inbound.js';
 import { createDemoInboxRouter, demoInboxEnabled } from './demo/demo-inbox-routes.js';
 import type { BatonEnvironment } from '../env.js';
 
@@ -21,6 +23,8 @@ export interface AppDependencies {
   jobsHealth: JobsHealth;
   /** Absent: the environment the services were built for. The demo inbox is not served in production. */
   batonEnv: BatonEnvironment;
+  /** Webhook requests worked on at once; more are answered 503 with Retry-After. */
+  webhookMaxInFlight?: number;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -31,7 +35,7 @@ export interface BatonApp {
   endStreams(): void;
 }
 
-export function createApp({ services, log, metrics, jobsHealth, batonEnv }: AppDependencies): BatonApp {
+export function createApp({ services, log, metrics, jobsHealth, batonEnv, webhookMaxInFlight = DEFAULT_WEBHOOK_MAX_IN_FLIGHT }: AppDependencies): BatonApp {
   const app = new Koa();
   const openStreams = new Set<ServerResponse>();
   app.proxy = true;
@@ -66,6 +70,8 @@ export function createApp({ services, log, metrics, jobsHealth, batonEnv }: AppD
     await next();
   });
 
+  app.use(createWebhookAdmission(webhookMaxInFlight).middleware);
+
   const routes = new Router();
   routes.get('/healthz', async (ctx) => {
     const report = await checkHealth(services.infra.db, services.infra.bus, jobsHealth);
@@ -77,6 +83,8 @@ export function createApp({ services, log, metrics, jobsHealth, batonEnv }: AppD
     ctx.body = await metrics.registry.metrics();
   });
   mountWebhooks(routes, services);
+  // Twilio's "A message comes in" webhook: https://<public Baton>/webhooks/twilio/<tenant slug>, HTTP POST (issue 12).
+  routes.post('/webhooks/twilio/:tenantSlug', createTwilioInboundHandler({ findTwilioTenant: twilioTenantFinder(services.infra.db), receive: services.inbound.receive }));
   app.use(routes.routes());
   app.use(routes.allowedMethods());
   // The demo helpdesk at /demo (issue 9): every environment but production.

@@ -1,13 +1,16 @@
-// GET /healthz: the database, the event bus and the job engine, each reported on its own.
+// GET /healthz: the database, the event bus, the job engine and the tenants' connectors, each reported on its own.
 import type { DataSource } from 'typeorm';
 import type { BusStatus, EventBus } from '../realtime/event-bus.js';
+import { failingConnectors, type ConnectorHealth } from '../connectors/connector-health.js';
 
 export interface HealthReport {
-  /** ok: all up; degraded: serving, but Redis or the job engine's notifications are down; down: no database. */
+  /** ok: all up; degraded: serving, but Redis, the job engine's notifications or a tenant's connector are down; down: no database. */
   status: 'ok' | 'degraded' | 'down';
   db: 'ok' | 'down';
   redis: BusStatus;
   jobs: string;
+  /** Connectors failing now (issue 12), each naming the connector and the tenant; absent: all work. */
+  connectors?: ConnectorHealth[];
 }
 
 /** Reports the job engine's state; the job engine issue plugs in the real one. */
@@ -26,8 +29,18 @@ async function pingDatabase(db: DataSource): Promise<'ok' | 'down'> {
   }
 }
 
+/** Failing connectors as recorded in the database by whichever process polls them; none when that read fails (`db` says why). */
+async function connectorsOf(db: DataSource): Promise<ConnectorHealth[]> {
+  try {
+    return await failingConnectors(db);
+  } catch {
+    return [];
+  }
+}
+
 export async function checkHealth(db: DataSource, bus: EventBus, jobs: JobsHealth): Promise<HealthReport> {
   const [dbStatus, redis, jobsStatus] = [await pingDatabase(db), bus.status(), jobs()];
-  const status = dbStatus === 'down' ? 'down' : redis === 'down' || jobsStatus !== 'ok' ? 'degraded' : 'ok';
-  return { status, db: dbStatus, redis, jobs: jobsStatus };
+  const connectors = dbStatus === 'ok' ? await connectorsOf(db) : [];
+  const status = dbStatus === 'down' ? 'down' : redis === 'down' || jobsStatus !== 'ok' || connectors.length > 0 ? 'degraded' : 'ok';
+  return { status, db: dbStatus, redis, jobs: jobsStatus, ...(connectors.length > 0 ? { connectors } : {}) };
 }

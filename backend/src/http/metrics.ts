@@ -64,5 +64,6 @@ export type Metrics = ReturnType<typeof createMetrics>;
 export function routeLabel(path: string): string {
   if (path.startsWith('/trpc/')) return '/trpc/' + path.slice(6).split(',').sort().join(',').slice(0, 120);
   if (['/healthz', '/metrics', '/', '/webhooks/inbound', '/webhooks/agent-reply'].includes(path)) return path;
+  if (path.startsWith('/webhooks/twilio/')) return '/webhooks/twilio/:tenantSlug';
   return 'other';
 }

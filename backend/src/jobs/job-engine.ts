@@ -11,6 +11,7 @@ import { RedisNotificationChannel } from './redis-notification-channel.js';
 import type { JobDefinition, ScheduledJob, ScheduledPayload } from './scheduler.js';
 import { SqlJobRepository } from './sql-job-repository.js';
 import { describeThrown } from './thrown-text.js';
+import { decideDebugColoursOnce } from './quiet-debug.js';
 
 /** A job's payload failed validation: recorded as a failure, never retried (it will not parse later). */
 export class JobPayloadError extends Error {
@@ -68,8 +69,14 @@ const defaultRetry = (attempt: number) => (attempt <= 5 ? Math.min(1000 * 2 ** (
 
 export function createJobEngine(options: JobEngineOptions) {
   const { db, log } = options;
+  decideDebugColoursOnce();
   const maxConcurrency = options.maxConcurrency ?? 200;
-  const repository = new SqlJobRepository(db, { claimBatchSize: options.claimBatchSize ?? 50, claimCapacity: agendaClaimCapacity(() => agenda) });
+  const repository = new SqlJobRepository(db, {
+    claimBatchSize: options.claimBatchSize ?? 50,
+    claimCapacity: agendaClaimCapacity(() => agenda),
+    // Claimed jobs wait in the claimer until due, and wake Agenda's fill then (its own queue is slow when long).
+    onDue: (name) => wake(name),
+  });
   const channel = options.redisUrl ? new RedisNotificationChannel(options.redisUrl, log.child({ component: 'job-notifications' })) : new LocalNotificationChannel();
   const backend: AgendaBackend = {
     name: 'baton-sql',
@@ -81,6 +88,9 @@ export function createJobEngine(options: JobEngineOptions) {
     connect: () => repository.connect(),
     disconnect: () => repository.disconnect(),
   };
+  // Subscribed before Agenda (handlers run in order): a claim after a notification asks the
+  // database even if the last one found nothing. Our own wake-ups (no job id) announce no new job.
+  channel.subscribe((notification) => void (notification.jobId && repository.noteNotification(notification.jobName)));
   const lockLifetimeMs = options.lockLifetimeMs ?? DEFAULT_LOCK_LIFETIME_MS;
   const agenda = new Agenda({
     backend,

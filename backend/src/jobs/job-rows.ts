@@ -1,6 +1,7 @@
 // Mapping between Agenda's JobParameters and rows of the `jobs` table, for both SQL dialects.
 import type { JobId, JobParameters } from 'agenda';
 import type { DataSource } from 'typeorm';
+import { instantParameter } from '../db/instant-parameter.js';
 import { describeThrown } from './thrown-text.js';
 
 export interface JobRow {
@@ -44,11 +45,7 @@ export function sqlValuesFor(db: DataSource): SqlValues {
   const isSqlite = db.options.type === 'better-sqlite3';
   return {
     isSqlite,
-    time: (value) => {
-      if (!value) return null;
-      // The same text form TypeORM writes for SQLite datetime columns, so comparisons agree.
-      return isSqlite ? value.toISOString().replace('T', ' ').replace('Z', '') : value;
-    },
+    time: (value) => (value ? instantParameter(db, value) : null),
     bool: (value) => (value ? 1 : 0),
   };
 }

@@ -13,18 +13,19 @@ function lockErrorOf(error: unknown): 'deadlock' | 'timeout' | null {
 }
 
 /**
- * Runs `work` again when it failed on a deadlock (up to `deadlockAttempts` runs) or a lock wait
- * timeout (one more run: each already waited the server's innodb_lock_wait_timeout). Only for work
- * that owns its whole transaction (or is one autocommit statement): a deadlock rolls the transaction
- * back, so running it again from the start is safe; inside a caller's transaction it is not.
+ * Runs `work` again when it failed on a deadlock (up to `deadlockAttempts` runs) or, unless
+ * `retryTimeouts` is false, a lock wait timeout (one more run: each already waited the server's
+ * innodb_lock_wait_timeout). Only for work that owns its whole transaction (or is one autocommit
+ * statement): a deadlock rolls the transaction back, so running it again from the start is safe;
+ * inside a caller's transaction it is not.
  */
-export async function withLockRetry<T>(work: () => Promise<T>, deadlockAttempts = 5): Promise<T> {
+export async function withLockRetry<T>(work: () => Promise<T>, deadlockAttempts = 5, retryTimeouts = true): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await work();
     } catch (error) {
       const kind = lockErrorOf(error);
-      const attempts = kind === 'deadlock' ? deadlockAttempts : kind === 'timeout' ? 2 : 1;
+      const attempts = kind === 'deadlock' ? deadlockAttempts : kind === 'timeout' && retryTimeouts ? 2 : 1;
       if (attempt >= attempts) throw error;
       // A short, jittered pause so the transactions that collided do not collide again in step.
       await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.random() * 10 * attempt));

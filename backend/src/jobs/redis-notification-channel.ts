@@ -24,6 +24,8 @@ export class RedisNotificationChannel extends BaseNotificationChannel {
   private readonly channelId = randomUUID();
   private pendingEvents: JobStateNotification[] = [];
   private eventsFlush: Promise<void> | null = null;
+  /** Received event batches are handled one after another: handlers await, and two batches must not interleave. */
+  private stateMessages: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly url: string,
@@ -37,7 +39,10 @@ export class RedisNotificationChannel extends BaseNotificationChannel {
     const options = { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: (attempt: number) => Math.min(attempt * 250, 2000) };
     this.publisher = new Redis(this.url, options);
     this.subscriber = new Redis(this.url, { ...options, enableOfflineQueue: true });
-    this.subscriber.on('message', (channel: string, message: string) => void (channel === STATE_CHANNEL ? this.onStateMessage(message) : this.onMessage(message)));
+    this.subscriber.on('message', (channel: string, message: string) => {
+      if (channel !== STATE_CHANNEL) return void this.onMessage(message);
+      this.stateMessages = this.stateMessages.then(() => this.onStateMessage(message));
+    });
     for (const connection of [this.publisher, this.subscriber]) {
       const lost = () => this.publisher && this.setState('reconnecting'); // not after disconnect()
       connection.on('error', lost);

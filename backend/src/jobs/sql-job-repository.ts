@@ -31,6 +31,7 @@ import {
 import { JobStateWriter } from './job-state-writer.js';
 import { withLockRetry } from './lock-retry.js';
 import { execute } from './sql-exec.js';
+import { deferToCommit } from '../platform/deferred-to-commit.js';
 
 export interface SqlJobRepositoryOptions {
   /** Due jobs locked per claim statement (default 50). */
@@ -39,9 +40,14 @@ export interface SqlJobRepositoryOptions {
   maxBufferedMs?: number;
   /** How many jobs this process can start now (the engine's Agenda); without it claims take whole batches. */
   claimCapacity?: ClaimCapacity;
+  /** A claimed job held for its due time is due: wake Agenda's queue fill (JobClaimerOptions.onDue). */
+  onDue?: (name: string) => void;
 }
 
 const ID_CHUNK = 500;
+
+/** A new job's row as inserted. */
+type NewJobRow = ReturnType<typeof definitionColumns> & { id: string; unique_key: string | null; debounce_started_at: unknown; created_at: unknown };
 
 export class SqlJobRepository implements JobRepository {
   private readonly sql: SqlValues;
@@ -57,6 +63,7 @@ export class SqlJobRepository implements JobRepository {
       batchSize: options.claimBatchSize ?? 50,
       maxBufferedMs: options.maxBufferedMs ?? 1000,
       capacity: options.claimCapacity,
+      onDue: options.onDue,
     });
     this.stateWriter = new JobStateWriter(db, this.sql);
   }
@@ -178,6 +185,7 @@ export class SqlJobRepository implements JobRepository {
   async unlockJob(job: JobParameters): Promise<void> {
     if (!job._id) return;
     await this.run('UPDATE jobs SET locked_at = NULL WHERE id = ? AND next_run_at IS NOT NULL', [String(job._id)]);
+    this.claimer.noteNotification(job.name);
   }
 
   /** Unlocks on stop; a running one-off job (nextRunAt null) keeps its lock so it is recovered after expiry. */
@@ -185,6 +193,11 @@ export class SqlJobRepository implements JobRepository {
     for (const chunk of chunks(jobIds.map(String).sort(), ID_CHUNK)) {
       await this.run(`UPDATE jobs SET locked_at = NULL WHERE id IN (${placeholders(chunk.length)}) AND next_run_at IS NOT NULL`, chunk);
     }
+  }
+
+  /** A job of `name` was committed or announced (claims after it ask the database again). */
+  noteNotification(name: string): void {
+    this.claimer.noteNotification(name);
   }
 
   async getNextJobToRun(
@@ -211,19 +224,30 @@ export class SqlJobRepository implements JobRepository {
    */
   async insertInTransaction<DATA>(manager: EntityManager, job: Omit<JobParameters<DATA>, 'priority' | 'type'> & Partial<JobParameters<DATA>>): Promise<JobParameters<DATA>> {
     const full = { priority: 0, type: 'normal', ...job } as JobParameters<DATA>;
-    return this.insertJob(full, null, null, manager.queryRunner ?? undefined);
+    const row = this.newJobRow(full, null, null);
+    const runner = manager.queryRunner ?? undefined;
+    const queued = runner ? this.rowsAwaitingCommit.get(runner) : undefined;
+    if (queued) queued.push(row);
+    else if (runner && deferToCommit(manager, () => this.insertRowsAwaitingCommit(runner))) this.rowsAwaitingCommit.set(runner, [row]);
+    else await this.insertRows([row], runner);
+    return this.insertedJob(full, row.id);
+  }
+
+  /** The job rows of a transaction that go in one INSERT just before its commit (deferred-to-commit.ts). */
+  private readonly rowsAwaitingCommit = new WeakMap<QueryRunner, NewJobRow[]>();
+
+  private async insertRowsAwaitingCommit(runner: QueryRunner): Promise<void> {
+    const rows = this.rowsAwaitingCommit.get(runner) ?? [];
+    this.rowsAwaitingCommit.delete(runner);
+    if (rows.length > 0) await this.insertRows(rows, runner);
   }
 
   /** Bulk insert (benchmarks, the sweep): one multi-row INSERT per 500 jobs. */
   async insertMany(jobs: JobParameters[]): Promise<string[]> {
     const ids: string[] = [];
     for (const chunk of chunks(jobs, ID_CHUNK)) {
-      const rows = chunk.map((job) => ({ id: randomUUID(), ...definitionColumns(job, this.sql, null), unique_key: null, created_at: this.sql.time(new Date()) }));
-      const columns = Object.keys(rows[0]!);
-      await this.run(
-        `INSERT INTO jobs (${columns.join(', ')}) VALUES ${rows.map(() => `(${placeholders(columns.length)})`).join(', ')}`,
-        rows.flatMap((row) => columns.map((column) => row[column as keyof typeof row])),
-      );
+      const rows = chunk.map((job) => this.newJobRow(job, null, null));
+      await this.insertRows(rows);
       ids.push(...rows.map((row) => row.id));
     }
     return ids;
@@ -231,7 +255,11 @@ export class SqlJobRepository implements JobRepository {
 
   /** Removes the jobs of one reference (`data.ref`, e.g. `scheduled_reply:<id>`); exact match, indexed. */
   async removeByRef(ref: string, manager?: EntityManager): Promise<number> {
-    return (await this.run('DELETE FROM jobs WHERE ref_key = ?', [ref], manager?.queryRunner ?? undefined)).affected;
+    const runner = manager?.queryRunner ?? undefined;
+    // A job of this reference armed earlier in the same transaction and not yet inserted: it never will be.
+    const queued = runner ? this.rowsAwaitingCommit.get(runner) : undefined;
+    const dropped = queued ? dropRowsOfRef(queued, ref) : 0;
+    return dropped + (await this.run('DELETE FROM jobs WHERE ref_key = ?', [ref], runner)).affected;
   }
 
   /** Which of these references have a job that has not finished (the sweep re-arms the others). */
@@ -260,17 +288,32 @@ export class SqlJobRepository implements JobRepository {
   }
 
   private async insertJob<DATA>(job: JobParameters<DATA>, uniqueKey: string | null, lastModifiedBy: string | null, runner?: QueryRunner): Promise<JobParameters<DATA>> {
-    const id = randomUUID();
-    const now = new Date();
-    const row = {
-      id,
+    const row = this.newJobRow(job, uniqueKey, lastModifiedBy);
+    await this.insertRows([row], runner);
+    return this.insertedJob(job, row.id);
+  }
+
+  private newJobRow(job: JobParameters<unknown>, uniqueKey: string | null, lastModifiedBy: string | null): NewJobRow {
+    return {
+      id: randomUUID(),
       ...definitionColumns(job, this.sql, lastModifiedBy),
       unique_key: uniqueKey,
       debounce_started_at: this.sql.time(job.debounceStartedAt),
-      created_at: this.sql.time(now),
+      created_at: this.sql.time(new Date()),
     };
-    const columns = Object.keys(row);
-    await this.run(`INSERT INTO jobs (${columns.join(', ')}) VALUES (${placeholders(columns.length)})`, columns.map((column) => row[column as keyof typeof row]), runner);
+  }
+
+  /** One INSERT for all `rows` (they share their columns). */
+  private async insertRows(rows: NewJobRow[], runner?: QueryRunner): Promise<void> {
+    const columns = Object.keys(rows[0]!) as (keyof NewJobRow)[];
+    await this.run(
+      `INSERT INTO jobs (${columns.join(', ')}) VALUES ${rows.map(() => `(${placeholders(columns.length)})`).join(', ')}`,
+      rows.flatMap((row) => columns.map((column) => row[column])),
+      runner,
+    );
+  }
+
+  private insertedJob<DATA>(job: JobParameters<DATA>, id: string): JobParameters<DATA> {
     const { _id: _ignored, unique: _unique, uniqueOpts: _uniqueOpts, ...rest } = job;
     return { ...rest, _id: id as JobId, nextRunAt: job.nextRunAt ?? null };
   }
@@ -385,6 +428,14 @@ function orderByOf(sort: JobsSort | undefined): string {
 /** Escapes LIKE wildcards with `!` (a backslash means different things in MySQL and SQLite strings). */
 function escapeLike(text: string): string {
   return text.replace(/[!%_]/g, (character) => `!${character}`);
+}
+
+/** Removes `ref`'s rows from `queued` in place; answers how many it removed. */
+function dropRowsOfRef(queued: NewJobRow[], ref: string): number {
+  const kept = queued.filter((row) => row.ref_key !== ref);
+  const dropped = queued.length - kept.length;
+  queued.splice(0, queued.length, ...kept);
+  return dropped;
 }
 
 function chunks<T>(items: T[], size: number): T[][] {

@@ -3,7 +3,7 @@
 import { Counter } from 'prom-client';
 import type { Metrics } from '../http/metrics.js';
 import { claimDueOutboxRows, deleteOutboxRows, ZOutboxEffects, type OutboxEffects } from './outbox.js';
-import { readEventsAfter } from './timeline.js';
+import { readEventsAfter, readEventsByIds, withStreamPositions } from './timeline.js';
 import type { Infrastructure } from './unit-of-work.js';
 
 export interface OutboxRelayOptions {
@@ -35,6 +35,10 @@ export function createOutboxRelay(infra: Infrastructure, options: OutboxRelayOpt
       const count = Number(BigInt(to) - BigInt(from)) + 1;
       const events = await readEventsAfter(db.manager, { tenantId, after: String(BigInt(from) - 1n), through: to, limit: count });
       await bus.publish(tenantId, events);
+    }
+    if (effects.eventIds) {
+      const rows = await readEventsByIds(db.manager, { tenantId, fromId: effects.eventIds.from, toId: effects.eventIds.to });
+      await bus.publish(tenantId, await withStreamPositions(db, tenantId, rows));
     }
     for (const job of effects.jobs) await options.announceJob({ jobId: job.jobId, name: job.name, runAt: new Date(job.runAt) });
     if (effects.credentialsChanged) infra.caches?.credentialsChanged();

@@ -6,10 +6,13 @@ import { OutboxEffectEntity, type OutboxEffectRow } from '../db/entities/outbox.
 import { serialised } from '../db/serialised.js';
 
 const ZPosition = z.string().regex(/^\d{1,20}$/, { error: 'must be an event position' });
+const ZEventId = z.string().regex(/^\d{1,20}$/, { error: 'must be an event id' });
 
 export const ZOutboxEffects = z.object({
-  /** The change's events, by position (inclusive): re-read from the events table and published. */
+  /** Rows written before events were numbered after commit: the change's events by position (inclusive). */
   events: z.object({ from: ZPosition, to: ZPosition }).nullable(),
+  /** The change's events by row id (inclusive): numbered if they are not yet, re-read and published. */
+  eventIds: z.object({ from: ZEventId, to: ZEventId }).nullable().optional(),
   /** Jobs committed with the change: every process is told at once (announcing twice is harmless). */
   jobs: z.array(z.object({ jobId: z.string().min(1), name: z.string().min(1), runAt: z.iso.datetime() })),
   /** An agent or API key changed: the performing process forgets its cached principals. */

@@ -1,7 +1,8 @@
 // Reads a tenant's settings document with defaults applied (shape: shared/settings.ts).
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { ZTenantSettings, type TenantSettings } from '../../../shared/settings.js';
 import { SettingsEntity, type SettingsRow } from '../db/entities/tenancy.entities.js';
+import type { TenantDocumentCache } from './tenant-document-cache.js';
 
 /** The tenant's settings and the stored row's version (0: no row yet, defaults apply). */
 export interface VersionedSettings {
@@ -9,11 +10,24 @@ export interface VersionedSettings {
   version: number;
 }
 
+const cachesByDatabase = new WeakMap<DataSource, TenantDocumentCache<TenantSettings>>();
+
+/** From now on `readTenantSettings` on this database answers from `cache` where it can. */
+export function useSettingsCache(db: DataSource, cache: TenantDocumentCache<TenantSettings>): void {
+  cachesByDatabase.set(db, cache);
+}
+
+/** The settings every rule reads: this process's copy when it has a current one (platform/tenant-document-cache.ts). */
 export async function readTenantSettings(manager: EntityManager, tenantId: string): Promise<TenantSettings> {
+  const cache = cachesByDatabase.get(manager.connection);
+  if (cache) return cache.read(tenantId, async () => {
+    const { settings, version } = await readVersionedSettings(manager, tenantId);
+    return { document: settings, version };
+  });
   return (await readVersionedSettings(manager, tenantId)).settings;
 }
 
-/** The settings with the version an update must name (settings.update's optimistic check). */
+/** The stored settings with the version an update must name (settings.update's optimistic check); never cached. */
 export async function readVersionedSettings(manager: EntityManager, tenantId: string): Promise<VersionedSettings> {
   const row = await manager.getRepository(SettingsEntity).findOneBy({ tenantId });
   return { settings: settingsOfRow(row), version: row?.version ?? 0 };

@@ -1,9 +1,10 @@
-// Append-only timeline: writes a transaction's events (positioned in commit order) and reads them back for replay.
-import type { EntityManager } from 'typeorm';
+// Append-only timeline: writes a transaction's events, gives them their stream positions (in commit
+// order) and reads them back for replay.
+import { Between, type DataSource, type EntityManager } from 'typeorm';
 import type { BatonEvent, EventType } from '../../../shared/events.js';
 import { EventEntity, type EventRow } from '../db/entities/event.entity.js';
 import { TenantEventPositionEntity } from '../db/entities/outbox.entities.js';
-import { takeEventPositions } from './event-positions.js';
+import { positionsAfterCommit, positionsOfCommittedEvents, takeEventPositions } from './event-positions.js';
 
 export interface NewEvent {
   type: EventType;
@@ -15,7 +16,7 @@ export interface NewEvent {
 }
 
 /** The event as clients see it: its id is its position in the tenant's stream. */
-export function toWireEvent(row: Omit<EventRow, 'id'>): BatonEvent {
+export function toWireEvent(row: Omit<EventRow, 'id' | 'position'> & { position: string }): BatonEvent {
   return {
     id: row.position,
     type: row.type as EventType,
@@ -29,16 +30,17 @@ export function toWireEvent(row: Omit<EventRow, 'id'>): BatonEvent {
 }
 
 /**
- * Writes a transaction's events at its end: one statement takes their positions (locking the
- * tenant's sequence row until commit), one inserts them all. Answers them as on the wire.
+ * Writes a transaction's events at its end, in one insert, and answers them with their row ids. On
+ * MariaDB they have no position until a sequencer numbers them after the commit
+ * (`withStreamPositions`), so concurrent writers never queue on the tenant's sequence row; on
+ * SQLite (one writer) one more statement takes their positions here.
  */
-export async function appendEvents(manager: EntityManager, tenantId: string, events: NewEvent[], at: Date): Promise<BatonEvent[]> {
+export async function appendEvents(manager: EntityManager, tenantId: string, events: NewEvent[], at: Date): Promise<EventRow[]> {
   if (events.length === 0) return [];
-  const last = await takeEventPositions(manager, tenantId, events.length);
-  const first = last - BigInt(events.length) + 1n;
+  const first = positionsAfterCommit(manager.connection) ? null : (await takeEventPositions(manager, tenantId, events.length)) - BigInt(events.length) + 1n;
   const rows: Omit<EventRow, 'id'>[] = events.map((event, index) => ({
     tenantId,
-    position: String(first + BigInt(index)),
+    position: first === null ? null : String(first + BigInt(index)),
     conversationId: event.conversationId ?? null,
     leadId: event.leadId ?? null,
     type: event.type,
@@ -47,8 +49,23 @@ export async function appendEvents(manager: EntityManager, tenantId: string, eve
     after: event.after ?? null,
     createdAt: at,
   }));
-  await manager.createQueryBuilder().insert().into(EventEntity).values(rows as never[]).updateEntity(false).execute();
-  return rows.map(toWireEvent);
+  const result = await manager.createQueryBuilder().insert().into(EventEntity).values(rows as never[]).updateEntity(false).execute();
+  // One multi-row insert takes consecutive ids (MariaDB answers the first, SQLite the last).
+  const raw = result.raw as { insertId: number | string } | number | bigint;
+  const firstId = typeof raw === 'object' ? BigInt(raw.insertId) : BigInt(raw) - BigInt(rows.length) + 1n;
+  return rows.map((row, index) => ({ ...row, id: String(firstId + BigInt(index)) }));
+}
+
+/** Committed events as on the wire: those still without a position are numbered first (MariaDB). */
+export async function withStreamPositions(db: DataSource, tenantId: string, rows: EventRow[]): Promise<BatonEvent[]> {
+  const unnumbered = rows.filter((row) => row.position === null).map((row) => row.id);
+  const positions = unnumbered.length > 0 ? await positionsOfCommittedEvents(db, tenantId, unnumbered) : new Map<string, string>();
+  return rows.map((row) => toWireEvent({ ...row, position: row.position ?? positions.get(row.id)! }));
+}
+
+/** A tenant's events with row ids `fromId` … `toId` (one change's events), oldest first. */
+export function readEventsByIds(manager: EntityManager, query: { tenantId: string; fromId: string; toId: string }): Promise<EventRow[]> {
+  return manager.getRepository(EventEntity).find({ where: { tenantId: query.tenantId, id: Between(query.fromId, query.toId) }, order: { id: 'ASC' } });
 }
 
 /**
@@ -68,7 +85,8 @@ export async function readEventsAfter(
     .limit(query.limit);
   if (query.through !== undefined) builder.andWhere('event.position <= :through', { through: query.through });
   if (query.conversationId) builder.andWhere('event.conversationId = :conversationId', { conversationId: query.conversationId });
-  return (await builder.getMany()).map(toWireEvent);
+  // Only numbered events match `position > after`.
+  return (await builder.getMany()).map((row) => toWireEvent(row as EventRow & { position: string }));
 }
 
 /** The position of a tenant's newest committed event ('0' when it has none): where a fresh subscription starts. */

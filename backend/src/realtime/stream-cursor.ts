@@ -1,6 +1,7 @@
-// Where a live event falls against an event stream's cursor (issue 11 item 3). Positions are given in
-// commit order without gaps, and a tenant's sequence row is locked until commit, so when position p
-// is published every position below p has committed: a gap means "read the table first", never "wait".
+// Where a live event falls against an event stream's cursor (issue 11 item 3). Positions are given to
+// committed events only, without gaps, by sequencer runs that follow each other on the tenant's
+// sequence row, so when position p is published every position below p has committed: a gap means
+// "read the table first", never "wait".
 
 /** `seen`: at or below the cursor (a repeat); `next`: cursor + 1; `after-gap`: earlier positions still to read. */
 export type LivePlace = 'seen' | 'next' | 'after-gap';

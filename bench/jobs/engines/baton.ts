@@ -1,14 +1,15 @@
 // Baton engine for the job benchmark: Agenda on Baton's SQL storage backend (the same code the
-// backend runs), jobs in the bench database, notifications over Redis.
+// backend runs), jobs in the bench database, notifications over Redis; the shared concurrency and
+// lock settings applied, everything else at the engine's defaults.
 import { z } from 'zod';
 import { openDatabase } from '../../../backend/src/db/data-source';
 import { createJobEngine } from '../../../backend/src/jobs/job-engine';
 import { SqlJobRepository } from '../../../backend/src/jobs/sql-job-repository';
 import { createLogger } from '../../../backend/src/logger';
 import type { BenchContext, BenchEngine } from '../engine';
+import type { EngineSettings } from '../settings';
 
 const JOB_NAME = 'bench.effect';
-const LOCK_LIFETIME_MS = 10_000;
 const ZBenchPayload = z.object({ dueAt: z.string(), itemId: z.string() });
 
 const open = (ctx: BenchContext) => openDatabase({ databaseUrl: ctx.dbUrl, sqlitePath: '' });
@@ -42,10 +43,22 @@ function createProfile() {
   };
 }
 
+/** What the running engine uses, read back from it (the claim batch from the repository's internals: null if they moved). */
+function settingsOf(engine: ReturnType<typeof createJobEngine>): EngineSettings {
+  const { attrs } = engine.agenda;
+  const claimer = (engine.repository as unknown as { claimer?: { options?: { batchSize?: number } } }).claimer;
+  return {
+    concurrency: attrs.maxConcurrency,
+    lockMs: attrs.defaultLockLifetime,
+    lockCheckMs: attrs.processEvery,
+    lockLimit: attrs.lockLimit,
+    claimBatch: claimer?.options?.batchSize ?? null,
+  };
+}
+
 export function createEngine(): BenchEngine {
   return {
     name: 'baton',
-    lockLifetimeMs: LOCK_LIFETIME_MS,
 
     async schedule(items, ctx) {
       const db = await open(ctx);
@@ -65,7 +78,9 @@ export function createEngine(): BenchEngine {
         redisUrl: ctx.redisUrl,
         log: createLogger(process.env.BENCH_LOG_LEVEL ?? 'warn'),
         processName: `bench-${ctx.workerIndex}-${process.pid}`,
-        lockLifetimeMs: LOCK_LIFETIME_MS,
+        maxConcurrency: ctx.settings.concurrency,
+        lockLifetimeMs: ctx.settings.lockMs,
+        processEveryMs: ctx.settings.lockCheckMs,
       });
       const profile = createProfile();
       if (process.env.BENCH_PROFILE) {
@@ -83,6 +98,7 @@ export function createEngine(): BenchEngine {
       });
       await engine.start();
       return {
+        settings: settingsOf(engine),
         async stop() {
           await engine.stop(2000);
           await db.destroy();

@@ -1,10 +1,10 @@
-// BullMQ engine for the job benchmark: delayed jobs on the local Redis, one Worker (concurrency 50) per process.
+// BullMQ engine for the job benchmark: delayed jobs on the local Redis, one Worker per process, with
+// Baton's concurrency and lock settings (concurrency, lockDuration, stalledInterval: settings.ts).
 import { type ConnectionOptions, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { BenchContext, BenchEngine, BenchItem } from '../engine';
 
 const QUEUE = 'jobs';
-const CONCURRENCY = 50;
 const CHUNK = 1_000;
 
 interface JobData {
@@ -30,7 +30,6 @@ export function createEngine(): BenchEngine {
 
   return {
     name: 'bullmq',
-    lockLifetimeMs: 60_000, // lockDuration 30 s + stalledInterval 30 s before a dead worker's job is taken back
 
     async schedule(items: BenchItem[], ctx) {
       const queue = queueFor(ctx);
@@ -60,12 +59,26 @@ export function createEngine(): BenchEngine {
           ctx.onStart(job.data.id, job.data.dueAtMs);
           await ctx.applyEffect(job.data.id);
         },
-        { connection: asConnection(connection), prefix: prefixOf(ctx), concurrency: CONCURRENCY },
+        {
+          connection: asConnection(connection),
+          prefix: prefixOf(ctx),
+          concurrency: ctx.settings.concurrency,
+          lockDuration: ctx.settings.lockMs,
+          stalledInterval: ctx.settings.lockCheckMs,
+        },
       );
       worker.on('error', (err) => console.error(`[bullmq worker ${ctx.workerIndex}] ${err.message}`));
       worker.on('failed', (job, err) => console.error(`[bullmq worker ${ctx.workerIndex}] job ${job?.id} failed: ${err.message}`));
       await worker.waitUntilReady();
+      const { opts } = worker;
       return {
+        settings: {
+          concurrency: opts.concurrency!,
+          lockMs: opts.lockDuration!,
+          lockCheckMs: opts.stalledInterval!,
+          lockRenewMs: opts.lockRenewTime ?? null,
+          maxStalledCount: opts.maxStalledCount ?? null,
+        },
         async stop() {
           await worker.close();
           await connection.quit();

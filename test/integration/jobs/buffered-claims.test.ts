@@ -134,3 +134,53 @@ describe('buffered claims in a running engine (MariaDB)', () => {
     });
   });
 });
+
+describe('claims held for their due time (issue 13, MariaDB)', () => {
+  const database = useJobsDatabase('MariaDB', 'held_claims');
+
+  it('a job claimed ahead is handed out only when due: the claimer wakes the engine then, and hands it out unchanged', async () => {
+    const dueTimes: number[] = [];
+    const repository = new SqlJobRepository(database.db, { onDue: () => dueTimes.push(Date.now()) });
+    const name = 'held.until.due';
+    const dueAt = new Date(Date.now() + 400);
+    const [id] = await repository.insertMany([{ name, priority: 0, type: 'normal', nextRunAt: dueAt, data: { dueAt: dueAt.toISOString() } } satisfies JobParameters]);
+    // Agenda asks with its window (now + processEvery): the job is claimed, but not handed out early.
+    const claimNext = () => repository.getNextJobToRun(name, new Date(Date.now() + 500), minutesFromNow(-10), undefined, undefined);
+    expect(await claimNext()).toBeUndefined();
+    expect((await storedJob(repository, id!))!.lockedAt).toBeDefined(); // claimed: no other process takes it
+    await waitUntil(async () => dueTimes.length > 0, 2_000, 'the due-time wake-up');
+    expect(dueTimes[0]!).toBeGreaterThanOrEqual(dueAt.getTime() - 10);
+    expect(dueTimes[0]!).toBeLessThan(dueAt.getTime() + 200);
+    const handedOut = await claimNext();
+    expect(String(handedOut?._id)).toBe(id);
+    expect(handedOut?.data).toEqual({ dueAt: dueAt.toISOString() });
+    await repository.disconnect();
+  });
+
+  it('in a running engine, 60 jobs due over the next 1.5 s each start at their due time, not before', async () => {
+    const engine = createJobEngine({ db: database.db, redisUrl: null, log, processName: 'held' });
+    const started: { dueMs: number; startedMs: number }[] = [];
+    engine.define({
+      name: 'held.run',
+      schema: z.object({ dueAt: z.string() }),
+      handle: async (payload) => void started.push({ dueMs: Date.parse(payload.dueAt), startedMs: Date.now() }),
+    });
+    const base = Date.now() + 300;
+    await engine.repository.insertMany(
+      Array.from({ length: 60 }, (_, index) => {
+        const dueAt = new Date(base + index * 25);
+        return { name: 'held.run', priority: 0, type: 'normal', nextRunAt: dueAt, data: { dueAt: dueAt.toISOString() } } satisfies JobParameters;
+      }),
+    );
+    await engine.start();
+    try {
+      await waitUntil(async () => started.length === 60, 10_000, 'all 60 jobs');
+    } finally {
+      await engine.stop(500);
+    }
+    const early = started.filter((run) => run.startedMs < run.dueMs - 10);
+    expect(early).toEqual([]);
+    const late = started.map((run) => run.startedMs - run.dueMs).sort((a, b) => a - b);
+    expect(late[Math.floor(late.length / 2)]!).toBeLessThan(100); // median start lateness
+  });
+});

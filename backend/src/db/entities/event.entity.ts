@@ -10,8 +10,9 @@ export interface EventRow {
    * The event's place in its tenant's stream (decimal string), assigned in commit order without gaps
    * (issue 11 item 3): the SSE event id clients resume from. Events written before positions existed
    * kept their row id as position, so a Last-Event-ID saved before the upgrade still means the same.
+   * Null: committed but not yet numbered (MariaDB numbers events right after their commit).
    */
-  position: string;
+  position: string | null;
   /** Null: not about one conversation (settings, teams, agents). */
   conversationId: string | null;
   /** Null: not about one lead. */
@@ -36,7 +37,7 @@ export const EventEntity = new EntitySchema<EventRow>({
   columns: {
     id: { type: 'bigint', primary: true, generated: 'increment', transformer: bigintAsString },
     tenantId: uuidColumn('tenant_id'),
-    position: { type: 'bigint', name: 'position', transformer: bigintAsString },
+    position: { type: 'bigint', name: 'position', nullable: true, transformer: bigintAsString },
     conversationId: uuidColumn('conversation_id', true),
     leadId: uuidColumn('lead_id', true),
     type: textColumn('type', 64),

@@ -4,15 +4,13 @@ import { In, type EntityManager } from 'typeorm';
 import type { ConversationViewDto, ResolveReasonOption } from '../../../../shared/conversation-view.js';
 import type { TenantSettings } from '../../../../shared/settings.js';
 import type { Principal } from '../../auth/principal.js';
-import { LeadEntity, ScheduledReplyEntity, type ConversationRow } from '../../db/entities/conversation.entities.js';
+import { LeadEntity, ScheduledReplyEntity, type ConversationRow, type LeadRow } from '../../db/entities/conversation.entities.js';
 import { EventEntity, type EventRow } from '../../db/entities/event.entity.js';
-import type { EscalationRow } from '../../db/entities/escalation.entities.js';
-import { AgentEntity } from '../../db/entities/tenancy.entities.js';
+import { EscalationEntity, type EscalationRow } from '../../db/entities/escalation.entities.js';
 import { formatResumeWarning, isInWarningPeriod } from '../../domain/business-hours.js';
 import { cooldownNotice, mayResolve, RESOLVE_REASON_LABELS, RESOLVE_REASON_RULES, RESOLVE_REASONS } from '../../domain/escalation.js';
 import { isReplyInFlightNotice } from '../../domain/scheduled-reply.js';
-import { findOpenEscalation, isTeamMember, loadEscalationView, resolverOf } from '../escalations/escalation-store.js';
-import { findFirstRef } from './helpdesk-location.js';
+import { isTeamMember, loadEscalationView, resolverOf } from '../escalations/escalation-store.js';
 import { lastHumanActivityAt } from './takeover-effects.js';
 
 /** The resolve form's reasons, in the table's order, with which need a note (SPEC §5.6). */
@@ -52,23 +50,29 @@ async function viewerMayResolve(manager: EntityManager, viewer: Principal, escal
 }
 
 /**
- * The view of `conversation` for `viewer`. Cheap on the hot path: its reads run side by side, and
- * the escalation's team and the viewer's membership are read only when the lead has an open escalation. `knownHolder`: the caller when they hold it (saves a query on takeover).
+ * The view of `conversation` for `viewer`, in two reads on the hot path (issue 13): the lead with
+ * what the banners need about it in scalar subqueries, and the conversation's latest replies. The
+ * escalation (its team, the viewer's membership) and a failed draft's event are read only when there
+ * is one. `knownHolder`: the caller when they hold it (their name is not read).
  */
 export async function conversationView(manager: EntityManager, conversation: ConversationRow, settings: TenantSettings, now: Date, viewer: Principal, knownHolder?: { id: string; name: string }): Promise<ConversationViewDto> {
-  const [lead, holder, openReplies, open, ref, draftFailure] = await Promise.all([
-    manager.getRepository(LeadEntity).findOneBy({ id: conversation.leadId, tenantId: conversation.tenantId }),
-    !conversation.heldByAgentId ? null : knownHolder?.id === conversation.heldByAgentId ? knownHolder : manager.getRepository(AgentEntity).findOneBy({ id: conversation.heldByAgentId, tenantId: conversation.tenantId }),
+  const holderToRead = conversation.heldByAgentId && knownHolder?.id !== conversation.heldByAgentId ? conversation.heldByAgentId : null;
+  const [facts, openReplies] = await Promise.all([
+    readViewFacts(manager, conversation, holderToRead),
     // Pending, failed and leaving replies in one read (the latest few of the conversation).
     manager.getRepository(ScheduledReplyEntity).find({ where: { conversationId: conversation.id, tenantId: conversation.tenantId, status: In(['pending', 'failed', 'sending', 'sent']) }, order: { updatedAt: 'DESC' }, take: 20 }),
+  ]);
+  const { lead } = facts;
+  const holder = !conversation.heldByAgentId ? null : holderToRead === null ? knownHolder! : facts.holderName === null ? null : { id: holderToRead, name: facts.holderName };
+  const [open, draftFailure] = await Promise.all([
     // The lead's open escalation: the red banner, stacked above the takeover banner (SPEC §5.4, §5.11).
-    findOpenEscalation(manager, conversation.tenantId, conversation.leadId).then((row) =>
-      row ? Promise.all([loadEscalationView(manager, row, settings.hipaaMode), viewerMayResolve(manager, viewer, row)]) : null,
-    ),
-    // Where the thread lives in the helpdesk (issue 10): the popup and notifications link to it.
-    findFirstRef(manager, conversation.tenantId, conversation.id),
-    // The latest draft that ran out of retries (the conversation_id, id index).
-    manager.getRepository(EventEntity).findOne({ where: { conversationId: conversation.id, tenantId: conversation.tenantId, type: 'reply.draft_failed' }, order: { id: 'DESC' } }),
+    facts.openEscalationId === null
+      ? null
+      : manager.getRepository(EscalationEntity).findOneBy({ id: facts.openEscalationId, tenantId: conversation.tenantId }).then((row) =>
+          row ? Promise.all([loadEscalationView(manager, row, settings.hipaaMode), viewerMayResolve(manager, viewer, row)]) : null,
+        ),
+    // The latest draft that ran out of retries.
+    facts.draftFailedEventId === null ? null : manager.getRepository(EventEntity).findOneBy({ id: facts.draftFailedEventId, tenantId: conversation.tenantId }),
   ]);
   const [escalation, canResolve] = open ?? [null, false];
   const pendingReply = openReplies.filter((reply) => reply.status === 'pending').sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())[0] ?? null;
@@ -83,7 +87,7 @@ export async function conversationView(manager: EntityManager, conversation: Con
     id: conversation.id,
     subject: conversation.subject,
     lead: lead ? { id: lead.id, name: lead.name, phone: lead.phone, email: lead.email } : null,
-    helpdeskUrl: ref?.helpdeskUrl ?? null,
+    helpdeskUrl: facts.helpdeskUrl,
     takeover: takenOver
       ? {
           holder: holder ? { agentId: holder.id, name: holder.name } : null,
@@ -114,5 +118,49 @@ export async function conversationView(manager: EntityManager, conversation: Con
     serverNow: now.toISOString(),
   };
 }
+/** What the view needs besides the conversation row and its replies, read in one statement. */
+interface ViewFacts {
+  lead: LeadRow | null;
+  /** The holder's name when asked for (null: not asked, or no such agent). */
+  holderName: string | null;
+  openEscalationId: string | null;
+  /** Where the thread lives in the helpdesk (issue 10): the first reference's page. */
+  helpdeskUrl: string | null;
+  /** The conversation's latest `reply.draft_failed` event (the conversation_id, id index). */
+  draftFailedEventId: string | null;
+}
+
+/**
+ * One statement: the lead (hydrated by TypeORM, so dates read alike on MariaDB and SQLite) and four
+ * scalar subqueries. Portable SQL; every subquery is bounded by the tenant and an indexed id.
+ */
+async function readViewFacts(manager: EntityManager, conversation: ConversationRow, holderId: string | null): Promise<ViewFacts> {
+  const parameters = { tenantId: conversation.tenantId, leadId: conversation.leadId, conversationId: conversation.id, holderId };
+  const { entities, raw } = await manager
+    .createQueryBuilder(LeadEntity, 'lead')
+    .addSelect(holderId === null ? 'NULL' : '(SELECT holder.name FROM agents holder WHERE holder.id = :holderId AND holder.tenant_id = :tenantId)', 'view_holder_name')
+    .addSelect('(SELECT open_escalation.id FROM escalations open_escalation WHERE open_escalation.tenant_id = :tenantId AND open_escalation.open_lead_id = :leadId)', 'view_open_escalation_id')
+    .addSelect(
+      '(SELECT first_ref.helpdesk_url FROM conversation_refs first_ref WHERE first_ref.conversation_id = :conversationId AND first_ref.tenant_id = :tenantId ORDER BY first_ref.created_at, first_ref.id LIMIT 1)',
+      'view_helpdesk_url',
+    )
+    .addSelect(
+      "(SELECT MAX(failure.id) FROM events failure WHERE failure.conversation_id = :conversationId AND failure.tenant_id = :tenantId AND failure.type = 'reply.draft_failed')",
+      'view_draft_failed_event_id',
+    )
+    .where('lead.id = :leadId AND lead.tenantId = :tenantId', parameters)
+    .setParameters(parameters)
+    .getRawAndEntities();
+  const row = (raw[0] ?? {}) as Record<string, string | number | null | undefined>;
+  const text = (value: string | number | null | undefined) => (value === null || value === undefined ? null : String(value));
+  return {
+    lead: entities[0] ?? null,
+    holderName: text(row.view_holder_name),
+    openEscalationId: text(row.view_open_escalation_id),
+    helpdeskUrl: text(row.view_helpdesk_url),
+    draftFailedEventId: text(row.view_draft_failed_event_id),
+  };
+}
+
 /** What conversations.get / byExternalRef / takeOver / release answer (the shared contract). */
 export type ConversationView = ConversationViewDto;

@@ -12,6 +12,7 @@ import { withTransaction, type Infrastructure } from '../../platform/unit-of-wor
 import { isUniqueViolation } from '../../db/errors.js';
 import { routeCustomerMessage, type RoutingDependencies } from './inbound-routing.js';
 import { readTenantSettings } from '../../platform/tenant-settings.js';
+import { instantParameter } from '../../db/instant-parameter.js';
 
 export type InboundResult =
   | { status: 'accepted'; conversationId: string; messageId: string }
@@ -46,7 +47,14 @@ export function createInboundService(infra: Infrastructure, jobs: Scheduler, rou
         createdAt: now,
       };
       await messages.insert(message);
-      await manager.getRepository(ConversationEntity).update({ id: conversation.id, tenantId: tenant.id }, { lastCustomerMessageAt: now, updatedAt: now, version: () => 'version + 1' });
+      // Never moves back: two messages of one thread racing may commit out of their timestamps' order,
+      // and the safety rail must still see the newest (so only that one gets an AI reply).
+      await manager
+        .createQueryBuilder()
+        .update(ConversationEntity)
+        .set({ lastCustomerMessageAt: () => 'CASE WHEN last_customer_message_at IS NULL OR last_customer_message_at < :at THEN :at ELSE last_customer_message_at END', updatedAt: now, version: () => 'version + 1' })
+        .where('id = :id AND tenant_id = :tenantId', { id: conversation.id, tenantId: tenant.id, at: instantParameter(manager.connection, now) })
+        .execute();
       await uow.record({
         type: 'message.received',
         actor: 'customer',

@@ -1,15 +1,17 @@
 // Delivery of an agent message sent through Baton (SPEC §2.2, §7): the message row commits with its
 // takeover as `pending` and arms its deliver job; the connector gets the message id as idempotency
 // key after commit; the acknowledgement marks it `delivered` once, or the last failure `failed`.
-import type { Connector } from '../../connectors/connector.js';
+import { asConnectorChoice, type Connector } from '../../connectors/connector.js';
 import { MessageEntity } from '../../db/entities/conversation.entities.js';
 import { deliveryHandoverAt, deliveryJobLockLifetimeMs, deliveryJobRetryDelayMs, nextDeliveryDelayMs, type DeliveryPolicy } from '../../domain/delivery-policy.js';
 import { armMessageDelivery, cancelMessageDelivery, type MessageDeliverPayload } from './replies.jobs.js';
 import type { JobHandling, Scheduler } from '../../jobs/scheduler.js';
-import { createOutboundDelivery, type DeliveryTarget } from './outbound-delivery.js';
+import { createOutboundDelivery, loadOutboundAddressing, type DeliveryTarget } from './outbound-delivery.js';
 import { withTransaction, type Infrastructure, type UnitOfWork } from '../../platform/unit-of-work.js';
 
 export function createMessageDelivery(infra: Infrastructure, jobs: Scheduler, connector: Connector, policy: DeliveryPolicy) {
+  /** The tenant's connectors when `connector` is the registry; else that one connector for every message. */
+  const connectors = asConnectorChoice(connector);
   async function armJob(uow: UnitOfWork, tenantId: string, messageId: string, at: Date): Promise<void> {
     const job = await armMessageDelivery(jobs, uow.manager, at, { tenantId, messageId });
     uow.announce(job);
@@ -32,7 +34,8 @@ export function createMessageDelivery(infra: Infrastructure, jobs: Scheduler, co
       const message = await infra.db.getRepository(MessageEntity).findOneBy({ id: messageId, tenantId });
       if (message?.deliveryStatus !== 'pending' || message.author !== 'agent') return null;
       const { conversationId, channel, body, agentId } = message;
-      return { tenantId, conversationId, channel, body, author: 'agent', agentId, idempotencyKey: message.id };
+      const addressing = await loadOutboundAddressing(infra.db.manager, tenantId, conversationId);
+      return { tenantId, conversationId, channel, body, author: 'agent', agentId, idempotencyKey: message.id, ...addressing };
     },
     async acknowledge(tenantId, messageId, { removeJob }) {
       // `message.sent` went to the timeline with the message itself; this only settles its delivery.
@@ -53,18 +56,23 @@ export function createMessageDelivery(infra: Infrastructure, jobs: Scheduler, co
       return 'retry';
     },
   };
-  const delivery = createOutboundDelivery(connector, infra.log, target);
+  const delivery = createOutboundDelivery(connectors, infra.log, target);
 
   return {
     /** In the message's transaction: the deliver job, first due once the attempt made right after the commit must have ended. */
-    armDeliveryJob: (uow: UnitOfWork, tenantId: string, messageId: string) => armJob(uow, tenantId, messageId, deliveryHandoverAt(connector.timeoutMs, uow.now)),
+    async armDeliveryJob(uow: UnitOfWork, tenantId: string, messageId: string): Promise<void> {
+      // The message row was inserted in this transaction: its conversation and channel pick the connector.
+      const message = await uow.manager.getRepository(MessageEntity).findOneByOrFail({ id: messageId, tenantId });
+      const timeoutMs = await connectors.timeoutMsFor(uow.manager, tenantId, message.conversationId, message.channel);
+      await armJob(uow, tenantId, messageId, deliveryHandoverAt(timeoutMs, uow.now));
+    },
     /** After the message committed: delivers at once in this process (never throws). */
     deliverNow: (tenantId: string, messageId: string) => delivery.deliverNow(tenantId, messageId),
     /** The `message.deliver` job's definition but its name and schema (bound in server.ts). */
     job: {
       handle: (payload: MessageDeliverPayload) => delivery.deliverByJob(payload.tenantId, payload.messageId),
       retryDelayMs: (jobFailures: number) => deliveryJobRetryDelayMs(policy, jobFailures),
-      lockLifetimeMs: deliveryJobLockLifetimeMs(connector.timeoutMs),
+      lockLifetimeMs: deliveryJobLockLifetimeMs(connectors.maxTimeoutMs),
       onRetriesExhausted: (payload: MessageDeliverPayload, error: string) => markFailed(payload.tenantId, payload.messageId, error, true),
     } satisfies JobHandling<MessageDeliverPayload>,
   };

@@ -2,7 +2,10 @@
 // called outside any transaction with a stable idempotency key, then a second transaction
 // acknowledges it. Tried once right after the commit; the deliver job armed with the change is the
 // at-least-once guarantee (crash, failure), retried by the job engine with the delivery backoff.
-import type { Connector, OutboundMessage } from '../../connectors/connector.js';
+import type { EntityManager } from 'typeorm';
+import type { ConnectorChoice, OutboundMessage } from '../../connectors/connector.js';
+import { ConversationEntity, LeadEntity, MessageEntity } from '../../db/entities/conversation.entities.js';
+import { findFirstRef } from '../conversations/helpdesk-location.js';
 import { describeThrown } from '../../jobs/thrown-text.js';
 import type { Logger } from '../../logger.js';
 
@@ -12,6 +15,24 @@ export const outboundRecordId = (key: string) => `outbox:${key}`;
 /** A thrown value as one line for the banner and the timeline (a circular one too: `describeThrown`). */
 export function deliveryErrorText(error: unknown): string {
   return describeThrown(error) || 'unknown error';
+}
+
+/** Where an outbound message goes: the conversation's reference, its lead, and its email thread. */
+export type OutboundAddressing = Pick<OutboundMessage, 'externalConversation' | 'recipient' | 'thread'>;
+
+/** Reads the addressing of a conversation's outbound message (the lead and thread as they are now, for every attempt). */
+export async function loadOutboundAddressing(manager: EntityManager, tenantId: string, conversationId: string): Promise<OutboundAddressing> {
+  const [ref, conversation, lastInbound] = await Promise.all([
+    findFirstRef(manager, tenantId, conversationId),
+    manager.getRepository(ConversationEntity).findOneBy({ id: conversationId, tenantId }),
+    manager.getRepository(MessageEntity).findOne({ where: { tenantId, conversationId, author: 'customer' }, order: { createdAt: 'DESC', id: 'DESC' }, select: { id: true, externalMessageId: true } }),
+  ]);
+  const lead = conversation ? await manager.getRepository(LeadEntity).findOneBy({ id: conversation.leadId, tenantId }) : null;
+  return {
+    externalConversation: ref ? { connector: ref.connector, externalId: ref.externalId } : null,
+    recipient: { name: lead?.name ?? null, phone: lead?.phone ?? null, email: lead?.email ?? null },
+    thread: { subject: conversation?.subject ?? null, lastInboundExternalId: lastInbound?.externalMessageId ?? null },
+  };
 }
 
 /** What happened after a failed attempt: another follows, the delivery gave up, or it was no longer needed. */
@@ -28,23 +49,26 @@ export interface DeliveryTarget {
   recordFailure(tenantId: string, id: string, error: string, options: { moveJob: boolean }): Promise<FailureOutcome>;
 }
 
-export function createOutboundDelivery(connector: Connector, log: Logger, target: DeliveryTarget) {
-  /** One attempt; resolves the failure in words, or null when delivered (or nothing was left to do). */
-  async function attempt(tenantId: string, id: string, removeJob: boolean): Promise<string | null> {
+export function createOutboundDelivery(connectors: ConnectorChoice, log: Logger, target: DeliveryTarget) {
+  /** One attempt by the connector chosen for the message; resolves the failure in words (null when delivered, or nothing was left to do) and the connector's name. */
+  async function attempt(tenantId: string, id: string, removeJob: boolean): Promise<{ error: string | null; connector: string | null }> {
     const message = await target.load(tenantId, id);
-    if (!message) return null;
+    if (!message) return { error: null, connector: null };
+    let connector: string | null = null;
     try {
-      await connector.deliver(message);
+      const chosen = await connectors.connectorFor(message);
+      connector = chosen.name;
+      await chosen.deliver(message);
     } catch (error) {
-      return deliveryErrorText(error);
+      return { error: deliveryErrorText(error), connector };
     }
     try {
       await target.acknowledge(tenantId, id, { removeJob });
     } catch (error) {
-      log.error({ err: error, kind: target.kind, id }, 'delivered, but the acknowledgement did not commit: it will be delivered again with the same idempotency key');
-      return `delivered, but recording the delivery failed (${deliveryErrorText(error)})`;
+      log.error({ err: error, kind: target.kind, id, connector }, 'delivered, but the acknowledgement did not commit: it will be delivered again with the same idempotency key');
+      return { error: `delivered, but recording the delivery failed (${deliveryErrorText(error)})`, connector };
     }
-    return null;
+    return { error: null, connector };
   }
 
   return {
@@ -55,9 +79,9 @@ export function createOutboundDelivery(connector: Connector, log: Logger, target
      */
     async deliverNow(tenantId: string, id: string): Promise<void> {
       try {
-        const error = await attempt(tenantId, id, true);
+        const { error, connector } = await attempt(tenantId, id, true);
         if (error !== null) {
-          log.warn({ kind: target.kind, id, connector: connector.name, error }, 'delivery failed; its deliver job retries it');
+          log.warn({ kind: target.kind, id, connector, error }, 'delivery failed; its deliver job retries it');
           await target.recordFailure(tenantId, id, error, { moveJob: true });
         }
       } catch (error) {
@@ -67,7 +91,7 @@ export function createOutboundDelivery(connector: Connector, log: Logger, target
 
     /** The deliver job's run: throws while a retry should follow, so the job engine reschedules it with the backoff. */
     async deliverByJob(tenantId: string, id: string): Promise<void> {
-      const error = await attempt(tenantId, id, false);
+      const { error } = await attempt(tenantId, id, false);
       if (error === null) return;
       if ((await target.recordFailure(tenantId, id, error, { moveJob: false })) === 'retry') throw new Error(error);
     },

@@ -7,6 +7,7 @@ import type { Scheduler } from '../../jobs/scheduler.js';
 import { lockConversation } from '../conversations/conversation-store.js';
 import { applyReplyDecision } from './reply-effects.js';
 import type { UnitOfWork } from '../../platform/unit-of-work.js';
+import { findForUpdate } from '../../platform/row-lock.js';
 
 /** @throws DomainError NOT_FOUND (field `id`) when the tenant has no such reply */
 export async function findReply(uow: UnitOfWork, tenantId: string, id: string): Promise<ScheduledReplyRow> {
@@ -36,7 +37,9 @@ export async function endPendingReplies(
   jobs: Scheduler,
   input: { tenantId: string; conversationId: string; because: 'takeover' | 'customer_message'; actor: string },
 ): Promise<ScheduledReplyRow[]> {
-  const pending = await uow.manager.getRepository(ScheduledReplyEntity).findBy({ tenantId: input.tenantId, conversationId: input.conversationId, status: 'pending' });
+  // A locking read: a draft committed after this transaction's snapshot was taken (while it waited
+  // for the conversation's lock) is a pending reply too, and must be ended with the others.
+  const pending = await findForUpdate(uow.manager, ScheduledReplyEntity, { tenantId: input.tenantId, conversationId: input.conversationId, status: 'pending' });
   const ended: ScheduledReplyRow[] = [];
   for (const reply of pending) {
     const decision = input.because === 'takeover' ? decideCancel(reply, { reason: 'takeover' }, uow.now) : decideSupersede(reply, uow.now);

@@ -54,7 +54,8 @@ export function createRepliesService(infra: Infrastructure, jobs: Scheduler, con
       if (!outcome.delivery) return false;
       await replyDelivery.armDeliveryJob(uow, reply);
       return true;
-    });
+      // Delivery starts at the commit; the claim's events are numbered and published meanwhile.
+    }, { afterCommit: 'in-background' });
     if (claimed) await replyDelivery.deliverNow(tenantId, replyId);
   }
 

@@ -2,20 +2,20 @@
 // deliver job is armed with the cut-off; the connector gets the reply id as idempotency key; the
 // acknowledgement moves it `sending → sent` with its message row and `message.sent`, once.
 import { randomUUID } from 'node:crypto';
-import type { Connector, OutboundMessage } from '../../connectors/connector.js';
+import { asConnectorChoice, type Connector, type OutboundMessage } from '../../connectors/connector.js';
 import { MessageEntity, ScheduledReplyEntity, type ScheduledReplyRow } from '../../db/entities/conversation.entities.js';
 import { deliveryHandoverAt, deliveryJobLockLifetimeMs, deliveryJobRetryDelayMs, nextDeliveryDelayMs, type DeliveryPolicy } from '../../domain/delivery-policy.js';
 import { decideDelivered, decideDeliveryFailed } from '../../domain/scheduled-reply.js';
 import { armReplyDelivery, cancelReplyDelivery, type ReplyDeliverPayload } from './replies.jobs.js';
 import type { JobHandling, Scheduler } from '../../jobs/scheduler.js';
-import { createOutboundDelivery, outboundRecordId, type DeliveryTarget, type FailureOutcome } from './outbound-delivery.js';
+import { createOutboundDelivery, loadOutboundAddressing, outboundRecordId, type DeliveryTarget, type FailureOutcome, type OutboundAddressing } from './outbound-delivery.js';
 import { applyReplyDecision } from './reply-effects.js';
 import { lockReply } from './replies-store.js';
 import { withTransaction, type Infrastructure, type UnitOfWork } from '../../platform/unit-of-work.js';
 
 const authorOf = (reply: ScheduledReplyRow) => (reply.editedByAgentId ? 'agent' : 'ai');
 
-const outboundOf = (reply: ScheduledReplyRow): OutboundMessage => ({
+const outboundOf = (reply: ScheduledReplyRow, addressing: OutboundAddressing): OutboundMessage => ({
   tenantId: reply.tenantId,
   conversationId: reply.conversationId,
   channel: reply.channel,
@@ -23,9 +23,12 @@ const outboundOf = (reply: ScheduledReplyRow): OutboundMessage => ({
   author: authorOf(reply),
   agentId: reply.editedByAgentId,
   idempotencyKey: reply.id,
+  ...addressing,
 });
 
 export function createReplyDelivery(infra: Infrastructure, jobs: Scheduler, connector: Connector, policy: DeliveryPolicy) {
+  /** The tenant's connectors when `connector` is the registry; else that one connector for every reply. */
+  const connectors = asConnectorChoice(connector);
   const replies = () => infra.db.getRepository(ScheduledReplyEntity);
 
   async function armJob(uow: UnitOfWork, reply: ScheduledReplyRow, at: Date): Promise<void> {
@@ -52,7 +55,8 @@ export function createReplyDelivery(infra: Infrastructure, jobs: Scheduler, conn
     kind: 'reply',
     async load(tenantId, replyId) {
       const reply = await replies().findOneBy({ id: replyId, tenantId });
-      return reply?.status === 'sending' ? outboundOf(reply) : null;
+      if (reply?.status !== 'sending') return null;
+      return outboundOf(reply, await loadOutboundAddressing(infra.db.manager, tenantId, reply.conversationId));
     },
     async acknowledge(tenantId, replyId, { removeJob }) {
       await withTransaction(infra, tenantId, async (uow) => {
@@ -80,18 +84,21 @@ export function createReplyDelivery(infra: Infrastructure, jobs: Scheduler, conn
     },
     recordFailure: (tenantId, replyId, error, { moveJob }) => fail(tenantId, replyId, error, { moveJob, insideJob: !moveJob, countAttempt: true }),
   };
-  const delivery = createOutboundDelivery(connector, infra.log, target);
+  const delivery = createOutboundDelivery(connectors, infra.log, target);
 
   return {
     /** In the cut-off's transaction: the deliver job, first due once the attempt made right after the commit must have ended. */
-    armDeliveryJob: (uow: UnitOfWork, reply: ScheduledReplyRow) => armJob(uow, reply, deliveryHandoverAt(connector.timeoutMs, uow.now)),
+    async armDeliveryJob(uow: UnitOfWork, reply: ScheduledReplyRow): Promise<void> {
+      const timeoutMs = await connectors.timeoutMsFor(uow.manager, reply.tenantId, reply.conversationId, reply.channel);
+      await armJob(uow, reply, deliveryHandoverAt(timeoutMs, uow.now));
+    },
     /** After the cut-off committed: delivers at once in this process (never throws). */
     deliverNow: (tenantId: string, replyId: string) => delivery.deliverNow(tenantId, replyId),
     /** The `reply.deliver` job's definition but its name and schema (bound in server.ts). */
     job: {
       handle: (payload: ReplyDeliverPayload) => delivery.deliverByJob(payload.tenantId, payload.replyId),
       retryDelayMs: (jobFailures: number) => deliveryJobRetryDelayMs(policy, jobFailures),
-      lockLifetimeMs: deliveryJobLockLifetimeMs(connector.timeoutMs),
+      lockLifetimeMs: deliveryJobLockLifetimeMs(connectors.maxTimeoutMs),
       /** The engine gave up before the reply's own count did (failures it could not record): `failed`, with the error. */
       async onRetriesExhausted(payload: ReplyDeliverPayload, error: string): Promise<void> {
         await fail(payload.tenantId, payload.replyId, error, { moveJob: false, insideJob: true, countAttempt: false });

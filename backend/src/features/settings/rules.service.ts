@@ -2,13 +2,14 @@
 // on save (the shape by zod in shared/routing-rules.ts; here, that every team is the tenant's) and
 // versioned (a save names the version it edits, so two admins never overwrite each other silently).
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Principal } from '../../auth/principal.js';
 import type { RoutingRule, RulesSaveInput, StoredRoutingRule, VersionedRoutingRules } from '../../../../shared/routing-rules.js';
 import { RoutingRuleEntity, RoutingRuleSetEntity, type RoutingRuleRow } from '../../db/entities/escalation.entities.js';
 import { TeamEntity } from '../../db/entities/tenancy.entities.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { DomainError } from '../../domain/errors.js';
+import type { TenantDocumentCache } from '../../platform/tenant-document-cache.js';
 import { withTransaction, type Infrastructure, type UnitOfWork } from '../../platform/unit-of-work.js';
 
 const ruleDto = (row: RoutingRuleRow): StoredRoutingRule => ({
@@ -21,8 +22,28 @@ const ruleDto = (row: RoutingRuleRow): StoredRoutingRule => ({
   updatedAt: row.updatedAt.toISOString(),
 });
 
-/** The tenant's rules in evaluation order (all of them; the caller skips disabled ones). */
+const rulesCaches = new WeakMap<DataSource, TenantDocumentCache<StoredRoutingRule[]>>();
+
+/** From now on `loadRules` on this database answers from `cache` where it can (dropped by `rules.changed`). */
+export function useRulesCache(db: DataSource, cache: TenantDocumentCache<StoredRoutingRule[]>): void {
+  rulesCaches.set(db, cache);
+}
+
+/**
+ * The tenant's rules in evaluation order (all of them; the caller skips disabled ones): this
+ * process's copy of the current version when it has one (read once per version, not per message).
+ */
 export async function loadRules(manager: EntityManager, tenantId: string): Promise<RoutingRule[]> {
+  const cache = rulesCaches.get(manager.connection);
+  if (!cache) return readRules(manager, tenantId);
+  // The version first (as `list` does): a copy is never labelled newer than its rules.
+  return cache.read(tenantId, async () => {
+    const version = await rulesVersion(manager, tenantId);
+    return { version, document: await readRules(manager, tenantId) };
+  });
+}
+
+async function readRules(manager: EntityManager, tenantId: string): Promise<StoredRoutingRule[]> {
   const rows = await manager.getRepository(RoutingRuleEntity).find({ where: { tenantId }, order: { position: 'ASC' } });
   return rows.map(ruleDto);
 }
@@ -64,8 +85,7 @@ export function createRulesService(infra: Infrastructure) {
     async list(principal: Principal): Promise<VersionedRoutingRules> {
       // The version first: rules saved between the two reads make a later save a CONFLICT (safe), never a silent overwrite.
       const version = await rulesVersion(infra.db.manager, principal.tenantId);
-      const rows = await infra.db.getRepository(RoutingRuleEntity).find({ where: { tenantId: principal.tenantId }, order: { position: 'ASC' } });
-      return { rules: rows.map(ruleDto), version };
+      return { rules: await readRules(infra.db.manager, principal.tenantId), version };
     },
 
     /**

@@ -15,6 +15,7 @@ import type { Scheduler } from '../../jobs/scheduler.js';
 import { readVersionedSettings } from '../../platform/tenant-settings.js';
 import { findTeamOrFail } from '../escalations/escalation-store.js';
 import { withTransaction, type Infrastructure, type UnitOfWork } from '../../platform/unit-of-work.js';
+import { patchConnectors } from './connector-settings-patch.js';
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -83,9 +84,11 @@ export function createSettingsService(infra: Infrastructure, jobs: Scheduler) {
       return withTransaction(infra, principal.tenantId, async (uow) => {
         const { settings: before, version } = await readVersionedSettings(uow.manager, principal.tenantId);
         if (version !== expectedVersion) throw settingsChangedMeanwhile();
-        const { ai: aiPatch, ...rest } = patch;
+        const { ai: aiPatch, connectors: connectorsPatch, ...rest } = patch;
         const ai = aiPatch ? { ...before.ai, ...Object.fromEntries(Object.entries(aiPatch).filter(([, value]) => value !== undefined)) } : before.ai;
-        const parsed = ZTenantSettings.safeParse({ ...before, ...Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)), ai });
+        // Connector secrets left out of the patch are kept (write-only, like the AI key).
+        const connectors = patchConnectors(before.connectors, connectorsPatch);
+        const parsed = ZTenantSettings.safeParse({ ...before, ...Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)), ai, connectors });
         if (!parsed.success) {
           const issue = parsed.error.issues[0]!;
           const field = issue.path.join('.');
@@ -100,7 +103,7 @@ export function createSettingsService(infra: Infrastructure, jobs: Scheduler) {
         await uow.record({
           type: 'settings.changed',
           actor: principal.actor,
-          // The AI key never reaches the timeline.
+          // The AI key and the connectors' secrets never reach the timeline.
           before: { ...Object.fromEntries(changedKeys.map((key) => [key, publicSettings(before)[key]])), version },
           after: { ...Object.fromEntries(changedKeys.map((key) => [key, publicSettings(after)[key]])), version: newVersion },
         });
