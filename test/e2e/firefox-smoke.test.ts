@@ -10,6 +10,9 @@ import { buildFirefoxExtension, FIREFOX_ADDON_ID, FIREFOX_PATH, launchFirefoxWit
 import { baton, clickInShadow, waitForShadow } from './support/overlay.js';
 import { screenshot } from './support/screenshot.js';
 
+/** Room for two Firefox starts of up to 90 s each (support/firefox.ts retries a start that times out) and the build. */
+const FIREFOX_STARTS_TIMEOUT_MS = 300_000;
+
 let e2e: E2eBackend;
 let build: ReturnType<typeof buildFirefoxExtension>;
 let firefox: FirefoxWithExtension;
@@ -32,7 +35,7 @@ beforeAll(async () => {
   build = buildFirefoxExtension();
   e2e = await startE2eBackend('firefox_smoke');
   firefox = await launch();
-});
+}, FIREFOX_STARTS_TIMEOUT_MS);
 
 afterEach(async () => {
   for (const page of openPages.splice(0)) await page.close().catch(() => undefined);
@@ -110,5 +113,5 @@ describe('the Firefox build in firefox-esr', () => {
     const policy = await options.evaluate(() => (globalThis as unknown as { browser: { runtime: { sendMessage(message: unknown): Promise<unknown> } } }).browser.runtime.sendMessage({ type: 'policy.get' }));
     expect(policy).toEqual({ ok: true, value: { backendUrl: e2e.url, allowedHelpdeskOrigins: ['http://127.0.0.1:7777'] } });
     await screenshot(options, 'firefox-options-policy-locked-url');
-  });
+  }, FIREFOX_STARTS_TIMEOUT_MS);
 });

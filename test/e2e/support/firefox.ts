@@ -88,18 +88,7 @@ export interface FirefoxLaunchOptions {
  * response that a moz-extension:// load never reports.
  */
 export async function launchFirefoxWithExtension(extensionDir: string, options: FirefoxLaunchOptions = {}): Promise<FirefoxWithExtension> {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-e2e-firefox-home-'));
-  if (options.managedStorage) writeManagedStorageManifest(home, options.managedStorage);
-  const browser = await puppeteer.launch({
-    browser: 'firefox',
-    executablePath: FIREFOX_PATH,
-    headless: true,
-    args: ['--remote-allow-system-access'],
-    env: { ...process.env, HOME: home },
-    extraPrefsFirefox: { ...LOCAL_ONLY_FIREFOX_PREFS, 'extensions.webextensions.uuids': JSON.stringify({ [FIREFOX_ADDON_ID]: ADDON_UUID }) },
-    defaultViewport: { width: 1280, height: 900 },
-    protocolTimeout: 60_000,
-  });
+  const { browser, home } = await startFirefox(options);
   const close = async () => {
     await browser.close().catch(() => undefined);
     fs.rmSync(home, { recursive: true, force: true });
@@ -129,6 +118,40 @@ export async function launchFirefoxWithExtension(extensionDir: string, options: 
   } catch (error) {
     await close();
     throw error;
+  }
+}
+
+/**
+ * How long one Firefox start may take to print its WebDriver BiDi endpoint. Puppeteer's default is
+ * 30 s; a CI machine that had just installed firefox-esr once needed longer (the whole start timed
+ * out), while a warm start here takes about 2 s.
+ */
+const FIREFOX_START_TIMEOUT_MS = 90_000;
+
+/** Starts headless firefox-esr in a fresh profile and private HOME; one more try with a new HOME if the first start times out. */
+async function startFirefox(options: FirefoxLaunchOptions): Promise<{ browser: Browser; home: string }> {
+  for (let attempt = 1; ; attempt += 1) {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-e2e-firefox-home-'));
+    if (options.managedStorage) writeManagedStorageManifest(home, options.managedStorage);
+    const startedAt = Date.now();
+    try {
+      const browser = await puppeteer.launch({
+        browser: 'firefox',
+        executablePath: FIREFOX_PATH,
+        headless: true,
+        args: ['--remote-allow-system-access'],
+        env: { ...process.env, HOME: home },
+        extraPrefsFirefox: { ...LOCAL_ONLY_FIREFOX_PREFS, 'extensions.webextensions.uuids': JSON.stringify({ [FIREFOX_ADDON_ID]: ADDON_UUID }) },
+        defaultViewport: { width: 1280, height: 900 },
+        protocolTimeout: 60_000,
+        timeout: FIREFOX_START_TIMEOUT_MS,
+      });
+      return { browser, home };
+    } catch (error) {
+      fs.rmSync(home, { recursive: true, force: true });
+      if (attempt >= 2) throw error;
+      console.warn(`[e2e] firefox-esr did not start within ${Date.now() - startedAt} ms (${String(error)}); trying once more`);
+    }
   }
 }
 
