@@ -1,13 +1,13 @@
 // Picks the connector per outbound message (issue 12 item 4, SPEC §7): a conversation that lives on
 // an RT ticket is answered in RT; otherwise SMS leaves by the tenant's Twilio, email by its SMTP, else
 // by its webhook, else by the process default (BATON_OUTBOUND_WEBHOOK_* or the embedded outbox).
-// Connectors are built from the tenant's settings and kept until the settings' version changes.
+// Connectors are built from the tenant's settings and kept while its connector settings stay the same.
 import type { DataSource, EntityManager } from 'typeorm';
-import type { ConnectorSettings, SmtpSettings, TwilioSettings } from '../../../shared/settings.js';
+import type { ConnectorSettings, SmtpSettings, TenantSettings, TwilioSettings } from '../../../shared/settings.js';
 import type { Channel } from '../db/entities/conversation.entities.js';
 import { findFirstRef } from '../features/conversations/helpdesk-location.js';
 import type { Logger } from '../logger.js';
-import { readVersionedSettings } from '../platform/tenant-settings.js';
+import { readTenantSettings } from '../platform/tenant-settings.js';
 import type { Connector, ConnectorChoice, OutboundMessage } from './connector.js';
 import { createRtConnector, RT_CONNECTOR } from './rt/rt.connector.js';
 import { DEFAULT_RT_TIMEOUT_MS } from './rt/rt-client.js';
@@ -46,7 +46,8 @@ export function chooseConnector(built: TenantConnectors, fallback: Connector, re
 export function createConnectorRegistry(options: { db: DataSource; log: Logger; fallback: Connector; factories?: ConnectorFactories }): ConnectorRegistry {
   const { db, log, fallback } = options;
   const factories = options.factories ?? {};
-  const byTenant = new Map<string, { version: number; readAt: number; connectorsJson: string; built: TenantConnectors }>();
+  /** `document`: the settings copy they were last checked against (the process cache shares one frozen copy until it changes). */
+  const byTenant = new Map<string, { document: TenantSettings; readAt: number; connectorsJson: string; built: TenantConnectors }>();
   /** Conversation id → its first reference's connector (a first reference never changes). */
   const refConnectors = new Map<string, string>();
 
@@ -73,20 +74,22 @@ export function createConnectorRegistry(options: { db: DataSource; log: Logger; 
   }
 
   async function tenantConnectors(tenantId: string, manager: EntityManager = db.manager): Promise<TenantConnectors> {
-    const { settings, version } = await readVersionedSettings(manager, tenantId);
+    // The process's settings copy (platform/tenant-settings.ts): dropped by `settings.changed`, so a
+    // connector saved in any process is used from the next delivery on, without a read per delivery.
+    const settings = await readTenantSettings(manager, tenantId);
     const cached = byTenant.get(tenantId);
-    if (cached?.version === version) {
+    if (cached?.document === settings) {
       cached.readAt = Date.now();
       return cached.built;
     }
     // Another setting changed (cadence, hours…): the connectors stay as built.
     const connectorsJson = JSON.stringify(settings.connectors);
     if (cached?.connectorsJson === connectorsJson) {
-      Object.assign(cached, { version, readAt: Date.now() });
+      Object.assign(cached, { document: settings, readAt: Date.now() });
       return cached.built;
     }
     const built = build(tenantId, settings.connectors);
-    byTenant.set(tenantId, { version, readAt: Date.now(), connectorsJson, built });
+    byTenant.set(tenantId, { document: settings, readAt: Date.now(), connectorsJson, built });
     // The replaced ones may hold connections (SMTP pools); a delivery still using one finishes first.
     if (cached) setTimeout(() => closeAll(cached.built), DEFAULT_CONNECTOR_TIMEOUT_MS * 3).unref();
     return built;

@@ -4,8 +4,8 @@
 // at-least-once guarantee (crash, failure), retried by the job engine with the delivery backoff.
 import type { EntityManager } from 'typeorm';
 import type { ConnectorChoice, OutboundMessage } from '../../connectors/connector.js';
-import { ConversationEntity, LeadEntity, MessageEntity } from '../../db/entities/conversation.entities.js';
-import { findFirstRef } from '../conversations/helpdesk-location.js';
+import { ConversationEntity, ConversationRefEntity, LeadEntity } from '../../db/entities/conversation.entities.js';
+import { firstRefJoin } from '../conversations/helpdesk-location.js';
 import { describeThrown } from '../../jobs/thrown-text.js';
 import type { Logger } from '../../logger.js';
 
@@ -20,18 +20,33 @@ export function deliveryErrorText(error: unknown): string {
 /** Where an outbound message goes: the conversation's reference, its lead, and its email thread. */
 export type OutboundAddressing = Pick<OutboundMessage, 'externalConversation' | 'recipient' | 'thread'>;
 
-/** Reads the addressing of a conversation's outbound message (the lead and thread as they are now, for every attempt). */
+/**
+ * Reads the addressing of a conversation's outbound message (the lead and thread as they are now, for
+ * every attempt) in one statement: the conversation, its lead, its first reference and its newest
+ * customer message's external id. Portable SQL (MariaDB and SQLite).
+ */
 export async function loadOutboundAddressing(manager: EntityManager, tenantId: string, conversationId: string): Promise<OutboundAddressing> {
-  const [ref, conversation, lastInbound] = await Promise.all([
-    findFirstRef(manager, tenantId, conversationId),
-    manager.getRepository(ConversationEntity).findOneBy({ id: conversationId, tenantId }),
-    manager.getRepository(MessageEntity).findOne({ where: { tenantId, conversationId, author: 'customer' }, order: { createdAt: 'DESC', id: 'DESC' }, select: { id: true, externalMessageId: true } }),
-  ]);
-  const lead = conversation ? await manager.getRepository(LeadEntity).findOneBy({ id: conversation.leadId, tenantId }) : null;
+  const row: Record<string, string | null> | undefined = await manager
+    .createQueryBuilder(ConversationEntity, 'c')
+    .select('c.subject', 'subject')
+    .addSelect('lead.name', 'lead_name')
+    .addSelect('lead.phone', 'lead_phone')
+    .addSelect('lead.email', 'lead_email')
+    .addSelect('ref.connector', 'ref_connector')
+    .addSelect('ref.externalId', 'ref_external_id')
+    .addSelect(
+      "(SELECT last_inbound.external_message_id FROM messages last_inbound WHERE last_inbound.tenant_id = c.tenant_id AND last_inbound.conversation_id = c.id AND last_inbound.author = 'customer' ORDER BY last_inbound.created_at DESC, last_inbound.id DESC LIMIT 1)",
+      'last_inbound_external_id',
+    )
+    .leftJoin(LeadEntity.options.name, 'lead', 'lead.id = c.lead_id AND lead.tenant_id = c.tenant_id')
+    .leftJoin(ConversationRefEntity.options.name, 'ref', firstRefJoin('ref', 'c.id', 'c.tenant_id'))
+    .where('c.id = :conversationId AND c.tenant_id = :tenantId', { conversationId, tenantId })
+    .getRawOne();
+  const text = (value: string | null | undefined) => value ?? null;
   return {
-    externalConversation: ref ? { connector: ref.connector, externalId: ref.externalId } : null,
-    recipient: { name: lead?.name ?? null, phone: lead?.phone ?? null, email: lead?.email ?? null },
-    thread: { subject: conversation?.subject ?? null, lastInboundExternalId: lastInbound?.externalMessageId ?? null },
+    externalConversation: row?.ref_connector && row.ref_external_id ? { connector: row.ref_connector, externalId: row.ref_external_id } : null,
+    recipient: { name: text(row?.lead_name), phone: text(row?.lead_phone), email: text(row?.lead_email) },
+    thread: { subject: text(row?.subject), lastInboundExternalId: text(row?.last_inbound_external_id) },
   };
 }
 
@@ -43,8 +58,11 @@ export interface DeliveryTarget {
   kind: string;
   /** The message to hand over, or null when nothing is left to deliver (acknowledged, ended). */
   load(tenantId: string, id: string): Promise<OutboundMessage | null>;
-  /** The second transaction: records the delivery once, whichever attempt gets there first. `removeJob`: the deliver job is not the caller. */
-  acknowledge(tenantId: string, id: string, options: { removeJob: boolean }): Promise<void>;
+  /**
+   * The second transaction: records the delivery once, whichever attempt gets there first.
+   * `removeJob`: the deliver job is not the caller; `message`: what was delivered (as `load` read it).
+   */
+  acknowledge(tenantId: string, id: string, options: { removeJob: boolean; message: OutboundMessage }): Promise<void>;
   /** Records a failed attempt; `moveJob`: re-arm the deliver job at the backoff (it is not the caller, so the engine will not). */
   recordFailure(tenantId: string, id: string, error: string, options: { moveJob: boolean }): Promise<FailureOutcome>;
 }
@@ -63,7 +81,7 @@ export function createOutboundDelivery(connectors: ConnectorChoice, log: Logger,
       return { error: deliveryErrorText(error), connector };
     }
     try {
-      await target.acknowledge(tenantId, id, { removeJob });
+      await target.acknowledge(tenantId, id, { removeJob, message });
     } catch (error) {
       log.error({ err: error, kind: target.kind, id, connector }, 'delivered, but the acknowledgement did not commit: it will be delivered again with the same idempotency key');
       return { error: `delivered, but recording the delivery failed (${deliveryErrorText(error)})`, connector };

@@ -19,11 +19,14 @@ export async function findReply(uow: UnitOfWork, tenantId: string, id: string): 
 /**
  * Takes the lock of the reply's conversation — the one a takeover takes — and reads the reply
  * under it: whatever changes it next is ordered after every change committed before.
+ * `conversationId`: the reply's conversation when the caller already read it (a reply never moves),
+ * which saves the read that finds it.
  */
-export async function lockReply(uow: UnitOfWork, tenantId: string, replyId: string): Promise<{ reply: ScheduledReplyRow; conversation: ConversationRow }> {
-  const unlocked = await findReply(uow, tenantId, replyId);
-  const conversation = await lockConversation(uow.manager, tenantId, unlocked.conversationId);
-  return { reply: await findReply(uow, tenantId, replyId), conversation };
+export async function lockReply(uow: UnitOfWork, tenantId: string, replyId: string, conversationId?: string): Promise<{ reply: ScheduledReplyRow; conversation: ConversationRow }> {
+  const conversation = await lockConversation(uow.manager, tenantId, conversationId ?? (await findReply(uow, tenantId, replyId)).conversationId);
+  const reply = await findReply(uow, tenantId, replyId);
+  if (reply.conversationId !== conversation.id) throw new DomainError('NOT_FOUND', 'Reply not found', 'id');
+  return { reply, conversation };
 }
 
 /**

@@ -44,8 +44,8 @@ export function createReplyDelivery(infra: Infrastructure, jobs: Scheduler, conn
       const attempts = reply.attempts + (retry.countAttempt ? 1 : 0);
       const delayMs = retry.countAttempt ? nextDeliveryDelayMs(policy, attempts) : null;
       const retryAt = delayMs === null ? null : new Date(uow.now.getTime() + delayMs);
-      await applyReplyDecision(uow, jobs, reply, decideDeliveryFailed(reply, { error, attempts, retryAt }, uow.now), { actor: 'system', conflictIsError: true, keepDeliveryJob: retry.insideJob });
-      await uow.manager.getRepository(ScheduledReplyEntity).update({ id: reply.id, tenantId }, { attempts, lastError: error });
+      const decision = decideDeliveryFailed(reply, { error, attempts, retryAt }, uow.now);
+      await applyReplyDecision(uow, jobs, reply, decision, { actor: 'system', conflictIsError: true, keepDeliveryJob: retry.insideJob, alsoSet: { attempts, lastError: error } });
       if (retryAt && retry.moveJob) await armJob(uow, reply, retryAt);
       return retryAt ? 'retry' : 'failed';
     });
@@ -58,9 +58,9 @@ export function createReplyDelivery(infra: Infrastructure, jobs: Scheduler, conn
       if (reply?.status !== 'sending') return null;
       return outboundOf(reply, await loadOutboundAddressing(infra.db.manager, tenantId, reply.conversationId));
     },
-    async acknowledge(tenantId, replyId, { removeJob }) {
+    async acknowledge(tenantId, replyId, { removeJob, message }) {
       await withTransaction(infra, tenantId, async (uow) => {
-        const { reply, conversation } = await lockReply(uow, tenantId, replyId);
+        const { reply, conversation } = await lockReply(uow, tenantId, replyId, message.conversationId);
         if (reply.status !== 'sending') return; // another attempt acknowledged it first
         const messageId = randomUUID();
         const author = authorOf(reply);
@@ -76,8 +76,8 @@ export function createReplyDelivery(infra: Infrastructure, jobs: Scheduler, conn
           deliveryStatus: 'delivered',
           createdAt: uow.now,
         });
-        await applyReplyDecision(uow, jobs, reply, decideDelivered(reply, uow.now), { actor: 'system', conflictIsError: true });
-        await uow.manager.getRepository(ScheduledReplyEntity).update({ id: reply.id, tenantId }, { sentMessageId: messageId, attempts: reply.attempts + 1, lastError: null });
+        const delivered = { sentMessageId: messageId, attempts: reply.attempts + 1, lastError: null };
+        await applyReplyDecision(uow, jobs, reply, decideDelivered(reply, uow.now), { actor: 'system', conflictIsError: true, alsoSet: delivered });
         await uow.record({ type: 'message.sent', actor: 'system', conversationId: reply.conversationId, leadId: conversation.leadId, after: { messageId, replyId: reply.id, author, channel: reply.channel, body: reply.body } });
         if (removeJob) await cancelReplyDelivery(jobs, uow.manager, reply.id);
       });

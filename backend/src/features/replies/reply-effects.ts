@@ -15,8 +15,11 @@ export async function applyReplyDecision(
   jobs: Scheduler,
   reply: ScheduledReplyRow,
   decision: ReplyDecision,
-  /** `keepDeliveryJob`: the reply's deliver job is the caller; the engine finishes it (its row must stay). */
-  options: { actor: string; conflictIsError: boolean; keepDeliveryJob?: boolean },
+  /**
+   * `keepDeliveryJob`: the reply's deliver job is the caller; the engine finishes it (its row must stay).
+   * `alsoSet`: the delivery columns to write with the transition, in the same statement.
+   */
+  options: { actor: string; conflictIsError: boolean; keepDeliveryJob?: boolean; alsoSet?: Partial<Pick<ScheduledReplyRow, 'sentMessageId' | 'attempts' | 'lastError'>> },
 ): Promise<{ applied: boolean; delivery: Delivery | null }> {
   if (decision.transition) {
     const next = decision.next;
@@ -24,13 +27,15 @@ export async function applyReplyDecision(
       .getRepository(ScheduledReplyEntity)
       .createQueryBuilder()
       .update()
-      .set({ status: next.status, body: next.body, dueAt: next.dueAt, endReason: next.endReason, editedByAgentId: next.editedByAgentId, updatedAt: uow.now })
+      .set({ ...options.alsoSet, status: next.status, body: next.body, dueAt: next.dueAt, endReason: next.endReason, editedByAgentId: next.editedByAgentId, updatedAt: uow.now })
       .where('id = :id AND tenant_id = :tenantId AND status = :from', { id: reply.id, tenantId: reply.tenantId, from: decision.transition.from })
       .execute();
     if (!result.affected) {
       if (options.conflictIsError) throw new DomainError('CONFLICT', 'This reply changed at the same moment (sent, cancelled or replaced); reload to see it');
       return { applied: false, delivery: null };
     }
+  } else if (options.alsoSet) {
+    await uow.manager.getRepository(ScheduledReplyEntity).update({ id: reply.id, tenantId: reply.tenantId }, options.alsoSet);
   }
   let delivery: Delivery | null = null;
   for (const effect of decision.effects) {
