@@ -57,12 +57,14 @@ export interface JobClaimerOptions {
 }
 
 /**
- * A claimed job is handed to Agenda at most this long before it is due. Agenda walks its whole queue
- * of not-yet-due jobs each time one of their timers fires (setImmediate per job, skipping handled ones
- * by array search): with ~170 held at 333 jobs/s that cost 4 ms of CPU per job (issue 13 profile).
+ * Held claims are handed to Agenda only once due (issue 13). Agenda walks its whole queue of
+ * not-yet-due jobs each time one of their timers fires (setImmediate per job, skipping handled ones
+ * by array search): with ~170 held at 333 jobs/s that cost 4 ms of CPU per job. And a job handed
+ * out even a few ms early can stall: Agenda arms one timer per job (`gotTimerToExecute`), and when
+ * that timer fires a millisecond before `nextRunAt` (timers run on the event loop's cached clock)
+ * the job is queued again with no timer, until Agenda's next scan — up to processEvery (500 ms)
+ * late. A sequential probe saw 3 of 16 cadence sends start 120–340 ms late that way.
  */
-const HAND_OUT_AHEAD_MS = 5;
-
 /** While jobs are held for their due time, a claim that was not full covers the fills of this long after it. */
 const RECENT_CLAIM_MS = 100;
 
@@ -248,7 +250,7 @@ export class JobClaimer {
         buffer.jobs = buffer.jobs.filter((entry) => !isStale(entry));
         void this.release(stale);
       }
-      const handOutByMs = this.options.onDue ? Math.min(request.nextScanAt.getTime(), Date.now() + HAND_OUT_AHEAD_MS) : request.nextScanAt.getTime();
+      const handOutByMs = this.options.onDue ? Math.min(request.nextScanAt.getTime(), Date.now()) : request.nextScanAt.getTime();
       const index = buffer.jobs.findIndex((entry) => !entry.job.nextRunAt || entry.job.nextRunAt.getTime() <= handOutByMs);
       if (index === -1) return undefined;
       const [entry] = buffer.jobs.splice(index, 1);
@@ -285,14 +287,15 @@ export class JobClaimer {
   /** Arms one timer for the earliest buffered job not yet handed out: Agenda is woken when it is due. */
   private armDueTimer(name: string, buffer: NameBuffer): void {
     const onDue = this.options.onDue;
-    const earliest = buffer.jobs[0]?.job.nextRunAt?.getTime();
-    if (!onDue || earliest === undefined) return;
-    const atMs = earliest - HAND_OUT_AHEAD_MS;
+    const atMs = buffer.jobs[0]?.job.nextRunAt?.getTime();
+    if (!onDue || atMs === undefined) return;
     if (buffer.dueTimer && buffer.dueTimer.atMs <= atMs) return;
     this.clearDueTimer(buffer);
     const timer = setTimeout(() => {
       buffer.dueTimer = null;
-      onDue(name);
+      // A timer may fire a little before the wall clock reaches its time: a fill now would find nothing due.
+      if (Date.now() < atMs) this.armDueTimer(name, buffer);
+      else onDue(name);
     }, Math.max(0, atMs - Date.now()));
     timer.unref();
     buffer.dueTimer = { timer, atMs };
