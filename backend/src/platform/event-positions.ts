@@ -30,6 +30,7 @@ const RUN_LIMIT = 1000;
  * of every process take the same row lock, so they follow each other: when a run commits position
  * p, every position below p is committed, and an event committed later gets a higher one. Reads
  * are non-locking (READ COMMITTED sees only committed rows), so a run never waits on a writer.
+ * Six statements: isolation, start, upsert, select, one UPDATE of both tables, commit.
  * Answers event id → position for the events it numbered.
  */
 async function sequenceOnce(db: DataSource, tenantId: string): Promise<Map<string, string>> {
@@ -47,11 +48,13 @@ async function sequenceOnce(db: DataSource, tenantId: string): Promise<Map<strin
     const positions = new Map(unnumbered.map((row, index) => [String(row.id), String(last + BigInt(index + 1))]));
     if (positions.size === 0) return positions;
     const ids = [...positions.keys()];
+    // The events and the sequence row in one statement (MariaDB's multi-table UPDATE; the row is locked above).
     await manager.query(
-      `UPDATE events SET position = CASE id ${ids.map(() => 'WHEN ? THEN ?').join(' ')} END WHERE id IN (${ids.map(() => '?').join(', ')})`,
-      [...ids.flatMap((id) => [id, positions.get(id)]), ...ids],
+      `UPDATE events e JOIN tenant_event_positions sequence_row ON sequence_row.tenant_id = ?
+       SET e.position = CASE e.id ${ids.map(() => 'WHEN ? THEN ?').join(' ')} END, sequence_row.last_position = ?
+       WHERE e.id IN (${ids.map(() => '?').join(', ')})`,
+      [tenantId, ...ids.flatMap((id) => [id, positions.get(id)]), String(last + BigInt(ids.length)), ...ids],
     );
-    await manager.query('UPDATE tenant_event_positions SET last_position = ? WHERE tenant_id = ?', [String(last + BigInt(ids.length)), tenantId]);
     return positions;
   });
 }
