@@ -38,8 +38,15 @@ export interface E2eBackend {
   stopServer(): Promise<void>;
   /** Starts it again on the same port and database. */
   restartServer(): Promise<void>;
+  /** Starts another instance on the same database and bus (what a load balancer would have beside it). */
+  startPeer(): Promise<TestBackend>;
   /** Stops the server and drops the database. */
   stop(): Promise<void>;
+}
+
+export interface E2eBackendOptions {
+  /** Variables merged into the backend's environment (e.g. a private REDIS_URL). */
+  env?: Record<string, string>;
 }
 
 export const TENANT_SLUG = 'acme';
@@ -62,10 +69,11 @@ export const BASELINE_SETTINGS: SettingsUpdate = {
  * (agent, in Support) and Olivia Outsider (agent, in no team). It listens on a fixed free port,
  * so a test can stop and restart it where the extension expects it.
  */
-export async function startE2eBackend(label: string): Promise<E2eBackend> {
+export async function startE2eBackend(label: string, options: E2eBackendOptions = {}): Promise<E2eBackend> {
   const database = await createTestDatabase(`e2e_${label}`);
   const port = await freePort();
-  const start = () => startTestBackend(`e2e_${label}`, { dialect: 'mysql', redis: true, database, env: { BATON_ENV: 'development', PORT: String(port) } });
+  const env = { BATON_ENV: 'development', ...options.env };
+  const start = () => startTestBackend(`e2e_${label}`, { dialect: 'mysql', redis: true, database, env: { ...env, PORT: String(port) } });
   let backend: TestBackend | null = null;
   try {
     backend = await start();
@@ -116,6 +124,7 @@ export async function startE2eBackend(label: string): Promise<E2eBackend> {
         if (backend) throw new Error('the e2e backend is already running');
         backend = await start();
       },
+      startPeer: () => startTestBackend(`e2e_${label}_peer`, { dialect: 'mysql', redis: true, database, env }),
       async stop() {
         await backend?.stop();
         backend = null;

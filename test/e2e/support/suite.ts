@@ -8,6 +8,8 @@ import { trackPages, type PageTracker } from './page-tracker.js';
 export interface E2eSuiteOptions {
   /** The agents whose browsers start with the file, each signed in with its own key, in this order; default `['sam']`. */
   agents?: AgentName[];
+  /** Variables for the backend's environment, read when `beforeAll` starts it (so an earlier hook may set them up). */
+  backendEnv?: () => Record<string, string>;
 }
 
 /** What {@link useE2eSuite} gives a file; `e2e` and the browsers exist once its `beforeAll` has run. */
@@ -45,7 +47,7 @@ export function useE2eSuite(label: string, options: E2eSuiteOptions = {}): E2eSu
   const browsers = new Map<AgentName, ExtensionBrowser>();
 
   beforeAll(async () => {
-    backend = await startE2eBackend(label);
+    backend = await startE2eBackend(label, { env: options.backendEnv?.() });
     for (const agent of agents) {
       browsers.set(agent, await launchBrowserWithExtension({ apiKey: backend.agents[agent].apiKey, backendUrl: backend.url, label: agent }));
     }
