@@ -42,11 +42,21 @@ describe('loadEnv', () => {
     expect(loadEnv({ BATON_ENV: batonEnv, COOLDOWN_SECONDS: '42' }).cooldownSeconds).toBe(42);
   });
 
-  it('shifts the clock by BATON_CLOCK_OFFSET_MS only in development (a test setting), 0 otherwise', () => {
+  it('shifts the clock by BATON_CLOCK_OFFSET_MS only when BATON_ENV=development is set (a test setting), 0 otherwise', () => {
     expect(loadEnv({}).clockOffsetMs).toBe(0);
-    expect(loadEnv({ BATON_CLOCK_OFFSET_MS: '-5000' }).clockOffsetMs).toBe(-5000);
+    expect(loadEnv({ BATON_ENV: 'development', BATON_CLOCK_OFFSET_MS: '-5000' }).clockOffsetMs).toBe(-5000);
     expect(loadEnv({ BATON_ENV: 'development', BATON_CLOCK_OFFSET_MS: '3600000' }).clockOffsetMs).toBe(3600000);
     expect(loadEnv({ BATON_ENV: 'production', BATON_CLOCK_OFFSET_MS: '' }).clockOffsetMs).toBe(0);
+  });
+
+  it.each([
+    [{}, false],
+    [{ BATON_ENV: '' }, false],
+    [{ BATON_ENV: 'production' }, false],
+    [{ BATON_ENV: 'staging' }, false],
+    [{ BATON_ENV: 'development' }, true],
+  ])('accepts development tokens only when BATON_ENV=development is set explicitly: %j → %s', (variables, accepted) => {
+    expect(loadEnv(variables).developmentTokens).toBe(accepted);
   });
 
   it('treats empty variables as unset', () => {
@@ -68,6 +78,7 @@ describe('loadEnv', () => {
     [{ BATON_CLOCK_OFFSET_MS: '+5 s' }, 'BATON_CLOCK_OFFSET_MS', /whole number/],
     [{ BATON_ENV: 'production', BATON_CLOCK_OFFSET_MS: '5000' }, 'BATON_CLOCK_OFFSET_MS', /test setting .* refused when BATON_ENV is production/],
     [{ BATON_ENV: 'staging', BATON_CLOCK_OFFSET_MS: '0' }, 'BATON_CLOCK_OFFSET_MS', /refused when BATON_ENV is staging/],
+    [{ BATON_CLOCK_OFFSET_MS: '0' }, 'BATON_CLOCK_OFFSET_MS', /refused when BATON_ENV is unset; unset it or set BATON_ENV=development/],
     [{ BATON_OUTBOUND_WEBHOOK_URL: 'ftp://hook' }, 'BATON_OUTBOUND_WEBHOOK_URL', /http:\/\/ or https:\/\//],
     [{ BATON_OUTBOUND_WEBHOOK_URL: 'https://hook.example/in' }, 'BATON_OUTBOUND_WEBHOOK_SECRET', /required when BATON_OUTBOUND_WEBHOOK_URL is set/],
     [{ BATON_OUTBOUND_WEBHOOK_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }, 'BATON_OUTBOUND_WEBHOOK_URL', /required when BATON_OUTBOUND_WEBHOOK_SECRET is set/],

@@ -80,7 +80,14 @@ export interface Env {
   redisUrl: string | null;
   port: number;
   host: string;
+  /** BATON_ENV, `development` when unset (for defaults such as the cooldown and the demo inbox). */
   batonEnv: BatonEnvironment;
+  /**
+   * Development tokens are accepted (issue 14 item 4): only when BATON_ENV=development is set
+   * explicitly. An unset BATON_ENV picks development defaults but never development credentials,
+   * so a deployment that forgot to say `production` does not accept them. `npm start` sets it.
+   */
+  developmentTokens: boolean;
   /** Escalation cooldown after a noisy resolution (SPEC §5.8): production 7,200 s, otherwise 180 s. */
   cooldownSeconds: number;
   /** JWT verification; null jwksUrl means JWTs from an identity provider are not accepted. */
@@ -91,7 +98,7 @@ export interface Env {
   /** URL printed for people and used in links; defaults to http://host:port. */
   publicUrl: string;
   /**
-   * Tests only (BATON_ENV=development): milliseconds added to this process's OS clock, to simulate a
+   * Tests only (BATON_ENV=development, set explicitly, like development tokens): milliseconds added to this process's OS clock, to simulate a
    * wrong clock; the database clock must correct it (issue 11, item 4). 0 when unset.
    */
   clockOffsetMs: number;
@@ -138,10 +145,14 @@ export function loadEnv(variables: Record<string, string | undefined> = process.
     );
   }
   const value = parsed.data;
+  // The rule: unset BATON_ENV means development *defaults* (cooldown, demo inbox, seed), while what
+  // weakens security or correctness (development tokens, a shifted clock) needs BATON_ENV=development said explicitly.
   const batonEnv = value.BATON_ENV ?? 'development';
-  if (value.BATON_CLOCK_OFFSET_MS !== undefined && batonEnv !== 'development') {
+  const explicitlyDevelopment = value.BATON_ENV === 'development';
+  if (value.BATON_CLOCK_OFFSET_MS !== undefined && !explicitlyDevelopment) {
+    const stated = value.BATON_ENV ?? 'unset';
     throw new ConfigurationError([
-      { variable: 'BATON_CLOCK_OFFSET_MS', message: `is a test setting (it shifts this process's clock) and is refused when BATON_ENV is ${batonEnv}; unset it` },
+      { variable: 'BATON_CLOCK_OFFSET_MS', message: `is a test setting (it shifts this process's clock) and is refused when BATON_ENV is ${stated}; unset it${value.BATON_ENV ? '' : ' or set BATON_ENV=development'}` },
     ]);
   }
   const outboundWebhook = outboundWebhookOf(value);
@@ -153,6 +164,7 @@ export function loadEnv(variables: Record<string, string | undefined> = process.
     port,
     host,
     batonEnv,
+    developmentTokens: explicitlyDevelopment,
     cooldownSeconds: value.COOLDOWN_SECONDS ?? COOLDOWN_BY_ENVIRONMENT[batonEnv],
     jwt: {
       issuer: value.JWT_ISSUER ?? null,

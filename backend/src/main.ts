@@ -31,8 +31,9 @@ function printWelcome(env: Env, url: string, seed: DemoSeed | null): void {
       keyLine(`extension API key (acts as ${seed.adminName}):`, `${seed.extensionApiKey}   <- paste this one into the extension`),
       keyLine('integration API key (no agent; for webhooks/integrations):', seed.apiKey),
       `  webhook secret:      ${seed.webhookSecret}`,
-      `  admin dev token:     ${seed.devToken}`,
-      '  (more dev tokens: npm run dev-token -- --email admin@demo.test)',
+      ...(env.developmentTokens
+        ? [`  admin dev token:     ${seed.devToken}`, '  (more dev tokens: npm run dev-token -- --email admin@demo.test)']
+        : ['  development tokens:  refused (they need BATON_ENV=development set explicitly; `npm start` sets it)']),
     );
   }
   process.stdout.write(lines.join('\n') + '\n\n');

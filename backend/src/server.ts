@@ -143,7 +143,7 @@ export async function startServer(env: Env, log: Logger, baseClock: Clock = syst
   }
   // Per tenant and message: RT, Twilio, SMTP or the tenant's webhook when configured, else the process default.
   const connectors = createConnectorRegistry({ db, log: log.child({ component: 'connectors' }), fallback: connectorFromEnv(env), factories: connectorFactories });
-  const services = createServices({ db, bus, clock, log, caches }, { batonEnv: env.batonEnv, jwt: env.jwt, cooldownSeconds: env.cooldownSeconds }, jobs, { connector: connectors });
+  const services = createServices({ db, bus, clock, log, caches }, { batonEnv: env.batonEnv, developmentTokens: env.developmentTokens, jwt: env.jwt, cooldownSeconds: env.cooldownSeconds }, jobs, { connector: connectors });
   registerJobHandlers(jobs, services);
   const rtPoller = createRtPoller({
     infra: services.infra,

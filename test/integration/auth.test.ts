@@ -141,14 +141,29 @@ describe('local development tokens', () => {
     expect((await expectTrpcError(client(expired).auth.me.query())).message).toMatch(/exp/);
   });
 
-  it('are refused by a production server', async () => {
-    const production = await startTestBackend('auth-prod', { dialect: 'mysql', database: backend.database!, env: { BATON_ENV: 'production' } });
+  // Only BATON_ENV=development said explicitly accepts them (issue 14 item 4); this file's backend says it.
+  it.each([
+    ['production', 'production'],
+    ['staging', 'staging'],
+    ['unset', ''],
+  ])('are refused by a server whose BATON_ENV is %s, also as a stream ticket', async (_label, batonEnv) => {
+    const other = await startTestBackend('auth-nodev', { dialect: 'mysql', database: backend.database!, env: { BATON_ENV: batonEnv } });
     try {
       const token = await issueDevToken(backend.server.db, { tenantId: tenant.tenant.id, agentId: tenant.admin.id }, new Date());
-      const error = await expectTrpcError(createTestClient(production.server.url, token).auth.me.query());
-      expect(error).toMatchObject({ code: 'UNAUTHORIZED', message: 'Development tokens are not accepted in production' });
+      const error = await expectTrpcError(createTestClient(other.server.url, token).auth.me.query());
+      expect(error).toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringMatching(/^Development tokens are refused: .*BATON_ENV=development/) });
+      // A ticket issued where development tokens are accepted does not open a stream where they are not.
+      const { ticket } = await client(token).events.streamTicket.mutate();
+      const refused = await new Promise<string>((resolve) => {
+        const stream = createTestClient(other.server.url, null, { connectionParams: () => ({ ticket }) }).events.onChange.subscribe({}, { onError: (streamError) => resolve(streamError.message) });
+        setTimeout(() => {
+          stream.unsubscribe();
+          resolve('still open after 5 s');
+        }, 5000).unref();
+      });
+      expect(refused).toMatch(/^Development tokens are refused/);
     } finally {
-      await production.stop();
+      await other.stop();
     }
   });
 });

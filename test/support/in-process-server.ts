@@ -21,7 +21,7 @@ export interface TestBackend {
 export interface TestBackendOptions {
   dialect: 'mysql' | 'sqlite';
   redis?: boolean;
-  /** Extra variables (JWT_*, BATON_ENV …) merged into the environment. */
+  /** Extra variables (JWT_*, BATON_ENV …) merged into the environment (BATON_ENV defaults to development). */
   env?: Record<string, string>;
   /** Reuse an existing database instead of creating one. */
   database?: TestDatabase;
@@ -31,6 +31,8 @@ export async function startTestBackend(label: string, options: TestBackendOption
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `baton-${label}-`));
   const database = options.dialect === 'mysql' ? (options.database ?? (await createTestDatabase(label))) : null;
   const env = loadEnv({
+    // Tests sign in with development tokens, which need BATON_ENV=development said explicitly.
+    BATON_ENV: 'development',
     PORT: '0',
     BATON_DATA_DIR: dataDir,
     LOG_LEVEL: process.env.BATON_TEST_LOG_LEVEL ?? 'silent',

@@ -33,11 +33,12 @@ export function runBackendUntilExit(env: Record<string, string>, timeoutMs = 20_
   });
 }
 
-/** Starts a backend process and waits for its "listening" log line. */
+/** Starts a backend process (BATON_ENV=development unless `env` says otherwise) and waits for its "listening" log line. */
 export async function spawnBackend(env: Record<string, string>, timeoutMs = 30_000): Promise<SpawnedBackend> {
   const child = spawn(process.execPath, NODE_ARGS, {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
+    // BATON_ENV=development explicitly (as `npm start` says it): the first start prints a dev token tests sign in with.
+    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', BATON_ENV: 'development', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -3,8 +3,17 @@ import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCC
 import { EventSource } from 'eventsource';
 import type { AppRouter } from '../../backend/src/trpc/router.js';
 
-export function createTestClient(baseUrl: string, credential: string | null) {
+export interface TestClientOptions {
+  /**
+   * Subscriptions send these connectionParams (in their URL, evaluated per connection) instead of
+   * the Authorization header, e.g. `{ ticket }` from `events.streamTicket`.
+   */
+  connectionParams?: () => Promise<Record<string, string>> | Record<string, string>;
+}
+
+export function createTestClient(baseUrl: string, credential: string | null, options: TestClientOptions = {}) {
   const authorization = credential ? `Bearer ${credential}` : undefined;
+  const streamAuthorization = options.connectionParams ? undefined : authorization;
   return createTRPCClient<AppRouter>({
     links: [
       splitLink({
@@ -12,8 +21,9 @@ export function createTestClient(baseUrl: string, credential: string | null) {
         true: httpSubscriptionLink({
           url: `${baseUrl}/trpc`,
           EventSource,
+          connectionParams: options.connectionParams,
           eventSourceOptions: {
-            fetch: (input, init) => fetch(input, { ...init, headers: { ...init.headers, ...(authorization ? { authorization } : {}) } }),
+            fetch: (input, init) => fetch(input, { ...init, headers: { ...init.headers, ...(streamAuthorization ? { authorization: streamAuthorization } : {}) } }),
           },
         }),
         false: httpBatchLink({ url: `${baseUrl}/trpc`, headers: () => (authorization ? { authorization } : {}) }),

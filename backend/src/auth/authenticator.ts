@@ -1,11 +1,14 @@
-// Turns an Authorization header into a Principal: API keys, identity-provider JWTs (JWKS), dev tokens.
+// Turns an Authorization header into a Principal: API keys, identity-provider JWTs (JWKS), dev tokens;
+// and issues and checks the short-lived stream tickets the event stream is opened with.
 import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTPayload } from 'jose';
 import { randomUUID } from 'node:crypto';
 import type { Env } from '../env.js';
 import { DomainError } from '../domain/errors.js';
-import { AgentEntity, ApiKeyEntity, TenantEntity, type AgentRow, type TenantRow } from '../db/entities/tenancy.entities.js';
+import { AgentEntity, ApiKeyEntity, TenantEntity, type AgentRow, type ApiKeyRow, type TenantRow } from '../db/entities/tenancy.entities.js';
 import { withTransaction, type Infrastructure } from '../platform/unit-of-work.js';
 import { API_KEY_PREFIX, hashApiKey } from './api-key-codec.js';
+import { instanceKey } from './instance-key.js';
+import { readStreamTicket, signStreamTicket, STREAM_TICKET_PREFIX, type StreamTicketClaims } from './stream-ticket.js';
 import { DEV_TOKEN_ISSUER, verifyDevToken } from './dev-token.js';
 import { higherRole, roleFromGroups, type Principal } from './principal.js';
 
@@ -18,12 +21,16 @@ const LAST_USED_REFRESH_MS = 5 * 60_000;
 
 export interface AuthSettings {
   batonEnv: Env['batonEnv'];
+  /** Accept development tokens: only when BATON_ENV=development is set explicitly (env.ts). Absent: refused. */
+  developmentTokens?: boolean;
   jwt: Env['jwt'];
   /** The claim that names the tenant (its slug) in identity-provider tokens. */
   tenantClaim?: string;
 }
 
 const unauthorized = (message: string) => new DomainError('UNAUTHORIZED', message);
+
+const STREAM_TICKET_KEY = 'stream_ticket_signing_key';
 
 export class Authenticator {
   private readonly jwks;
@@ -47,12 +54,41 @@ export class Authenticator {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
     if (!match?.[1]) throw unauthorized('Authorization header must be "Bearer <API key or token>"');
     const credential = match[1];
+    if (credential.startsWith(STREAM_TICKET_PREFIX)) throw unauthorized('A stream ticket only opens the event stream (as connectionParams.ticket); send an API key or token here');
     const nowMs = this.infra.clock.now().getTime();
     const cached = this.recent.get(credential);
     if (cached && cached.untilMs > nowMs) return cached.principal;
     const principal = await this.resolve(credential);
     this.remember(credential, principal, nowMs);
     return principal;
+  }
+
+  /**
+   * A ticket that opens the event stream as `principal` for the next 60 s (stream-ticket.ts), so
+   * the long-lived credential never goes in a URL.
+   */
+  async issueStreamTicket(principal: Principal): Promise<{ ticket: string; expiresAt: Date }> {
+    const claims: StreamTicketClaims = { tenantId: principal.tenantId, via: principal.via, apiKeyId: principal.apiKeyId, agentId: principal.agentId, groups: principal.groups };
+    return signStreamTicket(await instanceKey(this.infra.db, STREAM_TICKET_KEY), claims, this.infra.clock.now());
+  }
+
+  /** Resolves a stream ticket: genuine, unexpired, and its key or agent still active now (never cached). */
+  async authenticateStreamTicket(ticket: string): Promise<Principal> {
+    let claims: StreamTicketClaims;
+    try {
+      claims = readStreamTicket(await instanceKey(this.infra.db, STREAM_TICKET_KEY), ticket, this.infra.clock.now());
+    } catch (error) {
+      throw unauthorized(`Stream ticket refused: ${(error as Error).message}`);
+    }
+    return this.principalFrom(claims);
+  }
+
+  /**
+   * The principal as the database says it is now (bypassing the cache): UNAUTHORIZED when its key
+   * was revoked or its agent deactivated since it was resolved.
+   */
+  revalidate(principal: Principal): Promise<Principal> {
+    return this.principalFrom({ tenantId: principal.tenantId, via: principal.via, apiKeyId: principal.apiKeyId, agentId: principal.agentId, groups: principal.groups });
   }
 
   /**
@@ -84,10 +120,28 @@ export class Authenticator {
     return issuer === DEV_TOKEN_ISSUER ? this.fromDevToken(credential) : this.fromIdentityProvider(credential);
   }
 
+  /** Re-resolves who a principal (or a ticket's claims) names from the rows as they are now. */
+  private async principalFrom(claims: StreamTicketClaims): Promise<Principal> {
+    if (claims.via === 'api_key') {
+      const row = claims.apiKeyId ? await this.infra.db.getRepository(ApiKeyEntity).findOneBy({ id: claims.apiKeyId, tenantId: claims.tenantId }) : null;
+      if (!row) throw unauthorized('The API key behind this credential no longer exists');
+      return this.apiKeyPrincipal(row);
+    }
+    if (claims.via === 'dev_token') this.assertDevelopmentTokens();
+    const tenant = await this.tenant(claims.tenantId);
+    if (!claims.agentId) throw unauthorized('The credential names no agent');
+    const agent = await this.activeAgent(tenant.id, claims.agentId);
+    return { ...this.agentPrincipal(tenant, agent, claims.groups), via: claims.via };
+  }
+
   private async fromApiKey(key: string): Promise<Principal> {
-    const repository = this.infra.db.getRepository(ApiKeyEntity);
-    const row = await repository.findOneBy({ keyHash: hashApiKey(key) });
+    const row = await this.infra.db.getRepository(ApiKeyEntity).findOneBy({ keyHash: hashApiKey(key) });
     if (!row) throw unauthorized('Unknown API key');
+    return this.apiKeyPrincipal(row);
+  }
+
+  private async apiKeyPrincipal(row: ApiKeyRow): Promise<Principal> {
+    const repository = this.infra.db.getRepository(ApiKeyEntity);
     if (row.revokedAt) throw unauthorized(`This API key (${row.prefix}…) was revoked on ${row.revokedAt.toISOString()}`);
     const tenant = await this.tenant(row.tenantId);
     const now = this.infra.clock.now();
@@ -102,8 +156,15 @@ export class Authenticator {
     return { ...base, agentId: agent.id, role, displayName: agent.name };
   }
 
+  /** Development tokens need BATON_ENV=development set explicitly: an unset BATON_ENV is not a development server. */
+  private assertDevelopmentTokens(): void {
+    if (!this.settings.developmentTokens) {
+      throw unauthorized('Development tokens are refused: this server does not run with BATON_ENV=development (set explicitly; `npm start` does). Use an API key or a sign-in token');
+    }
+  }
+
   private async fromDevToken(token: string): Promise<Principal> {
-    if (this.settings.batonEnv === 'production') throw unauthorized('Development tokens are not accepted in production');
+    this.assertDevelopmentTokens();
     let claims;
     try {
       claims = await verifyDevToken(this.infra.db, token, this.infra.clock.now());

@@ -1,32 +1,12 @@
 // Local development tokens for the embedded default: HS256 JWTs signed with an installation key
-// kept in the database, so every backend process (and the CLI) shares it. Refused in production.
-import { randomBytes } from 'node:crypto';
+// kept in the database, so every backend process (and the CLI) shares it. Accepted only when
+// BATON_ENV=development is set explicitly (env.ts: developmentTokens).
 import { SignJWT, jwtVerify } from 'jose';
 import type { DataSource } from 'typeorm';
-import { InstanceSecretEntity } from '../db/entities/tenancy.entities.js';
+import { instanceKey } from './instance-key.js';
 
 export const DEV_TOKEN_ISSUER = 'baton-dev';
-const KEY_NAME = 'dev_token_signing_key';
-const keyCache = new WeakMap<DataSource, Uint8Array>();
-
-/** Loads the signing key, creating it on first use (two processes racing both end with the same key). */
-async function signingKey(db: DataSource): Promise<Uint8Array> {
-  const cached = keyCache.get(db);
-  if (cached) return cached;
-  const repository = db.getRepository(InstanceSecretEntity);
-  let row = await repository.findOneBy({ name: KEY_NAME });
-  if (!row) {
-    try {
-      await repository.insert({ name: KEY_NAME, value: randomBytes(32).toString('base64url'), createdAt: new Date() });
-    } catch {
-      // Another process inserted it first: read theirs below.
-    }
-    row = await repository.findOneByOrFail({ name: KEY_NAME });
-  }
-  const key = Buffer.from(row.value, 'base64url');
-  keyCache.set(db, key);
-  return key;
-}
+const signingKey = (db: DataSource) => instanceKey(db, 'dev_token_signing_key');
 
 export interface DevTokenClaims {
   tenantId: string;

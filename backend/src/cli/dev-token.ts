@@ -1,5 +1,5 @@
 // `npm run dev-token -- --email <agent email> [--tenant <slug>] [--days N]`: prints a local
-// development token for an agent (embedded default and staging; refused in production).
+// development token for an agent (only with BATON_ENV=development set explicitly, as the server needs it).
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { issueDevToken } from '../auth/dev-token.js';
@@ -10,7 +10,7 @@ import { loadEnv } from '../env.js';
 async function run(): Promise<string> {
   const { values } = parseArgs({ options: { email: { type: 'string' }, tenant: { type: 'string' }, days: { type: 'string', default: '30' } } });
   const env = loadEnv();
-  if (env.batonEnv === 'production') throw new Error('Development tokens are refused when BATON_ENV=production');
+  if (!env.developmentTokens) throw new Error('Development tokens are accepted only when BATON_ENV=development is set explicitly (`npm start` sets it); set it for this command too');
   if (!values.email) throw new Error('--email is required: the email of the agent the token is for');
   const days = Number(values.days);
   if (!Number.isInteger(days) || days < 1 || days > 365) throw new Error('--days must be a whole number from 1 to 365');

@@ -7,6 +7,7 @@ import type { ServerResponse } from 'node:http';
 import type { Logger } from '../logger.js';
 import type { Services } from '../features/index.js';
 import { createContextInner } from '../trpc/context.js';
+import { requestCredential } from './request-credential.js';
 import { appRouter } from '../trpc/router.js';
 import { checkHealth, type JobsHealth } from './health.js';
 import { routeLabel, type Metrics } from './metrics.js';
@@ -110,12 +111,8 @@ export function createApp({ services, log, metrics, jobsHealth, batonEnv, webhoo
       res: ctx.res,
       path: ctx.path.slice('/trpc/'.length),
       maxBodySize: MAX_BODY_BYTES,
-      createContext: ({ req, info }) => {
-        const header = req.headers.authorization ?? null;
-        const fromParams = info.connectionParams?.authorization ?? info.connectionParams?.token ?? null;
-        const authorization = header ?? (fromParams ? (fromParams.startsWith('Bearer ') ? fromParams : `Bearer ${fromParams}`) : null);
-        return createContextInner({ services, log, authorization });
-      },
+      // The event stream opens with a stream ticket; a long-lived credential is refused in connectionParams (the URL).
+      createContext: ({ req, info }) => createContextInner({ services, log, ...requestCredential(req.headers.authorization, info) }),
       onError: ({ error, path }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error.cause ?? error, path, requestId: ctx.state.requestId }, 'procedure failed');
       },
