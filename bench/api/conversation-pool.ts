@@ -3,7 +3,7 @@
 // drafting has settled so it does not share the cores with the measured part.
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { signBody } from '../../backend/src/http/webhook-signature';
+import { signedWebhookHeaders } from '../../backend/src/http/webhook-signature';
 import { log } from './log';
 import type { HttpClient } from './trpc-call';
 
@@ -14,7 +14,7 @@ export async function openConversations(client: HttpClient, urls: string[], webh
   const ids: string[] = [];
   const post = async (index: number) => {
     const raw = JSON.stringify({ tenant: 'demo', connector: 'bench', externalConversationId: `bench-${index}`, externalMessageId: randomUUID(), channel: 'sms', body: 'hello', lead: { phone: `+1555${String(index).padStart(7, '0')}` } });
-    const answer = await client.request(`${urls[index % urls.length]}/webhooks/inbound`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-baton-signature': signBody(webhookSecret, raw) }, body: raw });
+    const answer = await client.request(`${urls[index % urls.length]}/webhooks/inbound`, { method: 'POST', headers: { 'content-type': 'application/json', ...signedWebhookHeaders(webhookSecret, raw) }, body: raw });
     if (answer.status < 200 || answer.status >= 300) throw new Error(`inbound message ${index} answered ${answer.status}: ${answer.body}`);
     ids[index] = (JSON.parse(answer.body) as { conversationId: string }).conversationId;
   };

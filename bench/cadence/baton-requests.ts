@@ -2,7 +2,7 @@
 // the webhook and tRPC calls with the dev token. Every answer is checked; a failed one (non-2xx, a
 // tRPC error, no answer) is printed on stderr and counted in `errors`.
 import { randomUUID } from 'node:crypto';
-import { signBody } from '../../backend/src/http/webhook-signature';
+import { signedWebhookHeaders } from '../../backend/src/http/webhook-signature';
 import { createHttpClient, type Answer } from '../support/http-client';
 
 export interface BatonRequests {
@@ -60,7 +60,7 @@ export function batonRequests(urls: readonly string[], credentials: { token: str
         lead: { phone: `+1555${String(index).padStart(7, '0')}` },
       });
       const url = `${urls[index % urls.length]}/webhooks/inbound`;
-      const headers = { 'content-type': 'application/json', 'x-baton-signature': signBody(credentials.webhookSecret, raw) };
+      const headers = { 'content-type': 'application/json', ...signedWebhookHeaders(credentials.webhookSecret, raw) };
       const id = await checked(`customer message ${index}`, () => http.request(url, { method: 'POST', headers, body: raw }), 'conversationId');
       return typeof id === 'string' ? id : null;
     },

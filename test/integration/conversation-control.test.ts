@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConversationEntity, ScheduledReplyEntity } from '../../backend/src/db/entities/conversation.entities.js';
-import { signBody } from '../../backend/src/http/webhook-signature.js';
+import { signWebhook } from '../../backend/src/http/webhook-signature.js';
 import { refs as takeoverRefs } from '../../backend/src/features/conversations/conversations.jobs.js';
 import { REPLY_SEND_JOB, refs } from '../../backend/src/features/replies/replies.jobs.js';
 import type { CreatedTenant } from '../../backend/src/features/admin/tenants.service.js';
@@ -108,7 +108,7 @@ describe('inbound webhook', () => {
   it('rejects a bad signature, an unknown tenant and a bad body, changing nothing', async () => {
     const externalConversationId = `thread-${randomUUID()}`;
     expect((await postInbound(acme, { externalConversationId }, `sha256=${'0'.repeat(64)}`)).status).toBe(401);
-    expect((await postInbound(acme, { externalConversationId }, signBody(globex.webhookSecret, 'x'))).status).toBe(401);
+    expect((await postInbound(acme, { externalConversationId }, signWebhook(globex.webhookSecret, Math.floor(Date.now() / 1000), 'x'))).status).toBe(401);
     expect((await postInbound({ ...acme, tenant: { ...acme.tenant, slug: 'nope' } }, { externalConversationId })).status).toBe(401);
     const bad = await postInbound(acme, { externalConversationId, channel: 'fax', body: '' });
     expect(bad.status).toBe(400);

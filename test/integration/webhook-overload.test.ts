@@ -3,7 +3,7 @@
 // refused one is accepted — nothing is lost, the server stays up.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signBody } from '../../backend/src/http/webhook-signature.js';
+import { signedWebhookHeaders } from '../../backend/src/http/webhook-signature.js';
 import type { CreatedTenant } from '../../backend/src/features/admin/tenants.service.js';
 import { startTestBackend, type TestBackend } from '../support/in-process-server.js';
 
@@ -21,7 +21,7 @@ afterAll(() => backend?.stop());
 
 async function postMessage(externalMessageId: string) {
   const raw = JSON.stringify({ tenant: acme.tenant.slug, connector: 'sms-gateway', channel: 'sms', lead: { phone: '+15550100' }, externalConversationId: `burst-${externalMessageId}`, externalMessageId, body: 'Hi there' });
-  const response = await fetch(`${backend.server.url}/webhooks/inbound`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-baton-signature': signBody(acme.webhookSecret, raw) }, body: raw });
+  const response = await fetch(`${backend.server.url}/webhooks/inbound`, { method: 'POST', headers: { 'content-type': 'application/json', ...signedWebhookHeaders(acme.webhookSecret, raw) }, body: raw });
   return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as { error?: string } };
 }
 

@@ -1,13 +1,24 @@
-// Posts a JSON body to a Baton webhook, signed the way connectors sign it (X-Baton-Signature).
-import { signBody } from '../../backend/src/http/webhook-signature.js';
+// Posts a JSON body to a Baton webhook, signed the way connectors sign it (X-Baton-Timestamp + X-Baton-Signature).
+import { signedWebhookHeaders } from '../../backend/src/http/webhook-signature.js';
 
-/** `signature` overrides the computed header (to test bad signatures). */
-export async function postSignedWebhook(baseUrl: string, path: string, secret: string, body: unknown, signature?: string): Promise<{ status: number; body: Record<string, unknown> }> {
+export interface WebhookAnswer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/** `signature` overrides the computed header (to test bad signatures); the timestamp is always now. */
+export async function postSignedWebhook(baseUrl: string, path: string, secret: string, body: unknown, signature?: string): Promise<WebhookAnswer> {
   const raw = JSON.stringify(body);
-  const response = await fetch(`${baseUrl}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-baton-signature': signature ?? signBody(secret, raw) },
-    body: raw,
-  });
+  const headers = signedWebhookHeaders(secret, raw);
+  return postRawWebhook(baseUrl, path, raw, signature === undefined ? headers : { ...headers, 'x-baton-signature': signature });
+}
+
+/**
+ * Posts `raw` with exactly these headers (besides content-type): to replay a captured request byte for
+ * byte, or to send a timestamp or signature of the test's choosing.
+ * @example postRawWebhook(url, '/webhooks/inbound', raw, signedWebhookHeaders(secret, raw, sixMinutesAgo))
+ */
+export async function postRawWebhook(baseUrl: string, path: string, raw: string, headers: Record<string, string>): Promise<WebhookAnswer> {
+  const response = await fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: raw });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }

@@ -19,6 +19,7 @@ import { EventsNumberedAfterCommit1764806400000 } from './migrations/17648064000
 import { ConnectorStateEntity } from './entities/connector-state.entity.js';
 import { ConnectorStates1764892812000 } from './migrations/1764892812000-ConnectorStates.js';
 import { ReplyLookupIndex1764979200000 } from './migrations/1764979200000-ReplyLookupIndex.js';
+import { WebhookSecretGrace1765065600000 } from './migrations/1765065600000-WebhookSecretGrace.js';
 
 export const ENTITIES = [
   TenantEntity,
@@ -45,7 +46,7 @@ export const ENTITIES = [
 ];
 
 /** Migrations in order; listed explicitly so tsx, vitest and a bundler all find them. */
-export const MIGRATIONS = [InitialSchema1764115200000, Jobs1764201600000, HumanControl1764288000000, Escalations1764374400000, HelpdeskLocation1764460800000, PopupListIndexes1764547200000, RulesVersion1764633600000, OutboxAndEventPositions1764720000000, EventsNumberedAfterCommit1764806400000, ConnectorStates1764892812000, ReplyLookupIndex1764979200000];
+export const MIGRATIONS = [InitialSchema1764115200000, Jobs1764201600000, HumanControl1764288000000, Escalations1764374400000, HelpdeskLocation1764460800000, PopupListIndexes1764547200000, RulesVersion1764633600000, OutboxAndEventPositions1764720000000, EventsNumberedAfterCommit1764806400000, ConnectorStates1764892812000, ReplyLookupIndex1764979200000, WebhookSecretGrace1765065600000];
 
 export type DatabaseDialect = 'mysql' | 'sqlite';
 

@@ -6,7 +6,8 @@ import type { ZodType } from 'zod';
 import type { TenantRow } from '../db/entities/tenancy.entities.js';
 import { TenantEntity } from '../db/entities/tenancy.entities.js';
 import type { Services } from '../features/index.js';
-import { isValidSignature } from './webhook-signature.js';
+import { checkTimestamp, isValidSignature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './webhook-signature.js';
+import { acceptedWebhookSecrets } from '../domain/webhook-secret-grace.js';
 import { DomainError } from '../domain/errors.js';
 
 const MAX_BODY_BYTES = 256 * 1024;
@@ -30,16 +31,27 @@ function parseJson(raw: Buffer): unknown {
   }
 }
 
-/** Reads, authenticates (HMAC with the tenant's secret) and validates a webhook body, or answers the error. */
+/**
+ * Reads, authenticates and validates a webhook body, or answers the error. Authentic: a timestamp within
+ * the tolerance of the server clock (replay protection), and an HMAC of "<timestamp>.<raw body>" with the
+ * tenant's secret, or its previous one during the rotation grace (webhook-signature.ts).
+ */
 async function signedBody<T>(ctx: Context, services: Services, schema: ZodType<T>): Promise<{ tenant: TenantRow; body: T } | null> {
   const raw = await readRawBody(ctx);
+  const now = services.infra.clock.now();
+  const timestamp = checkTimestamp(ctx.get(TIMESTAMP_HEADER) || undefined, now);
+  if (!timestamp.ok) {
+    ctx.status = 401;
+    ctx.body = { error: timestamp.reason, field: TIMESTAMP_HEADER };
+    return null;
+  }
   const body = parseJson(raw);
   const slug = typeof (body as { tenant?: unknown })?.tenant === 'string' ? (body as { tenant: string }).tenant : null;
   const tenant = slug ? await services.infra.db.getRepository(TenantEntity).findOneBy({ slug }) : null;
   // Unknown tenant and bad signature answer the same, so neither can be probed.
-  if (!tenant || !isValidSignature(tenant.webhookSecret, raw, ctx.get('x-baton-signature') || undefined)) {
+  if (!tenant || !isValidSignature(acceptedWebhookSecrets(tenant, now), timestamp.timestampSeconds, raw, ctx.get(SIGNATURE_HEADER) || undefined)) {
     ctx.status = 401;
-    ctx.body = { error: 'Invalid signature: X-Baton-Signature must be sha256=<hex HMAC of the raw body with the tenant webhook secret>' };
+    ctx.body = { error: `Invalid signature: ${SIGNATURE_HEADER} must be sha256=<hex HMAC-SHA256 of "<${TIMESTAMP_HEADER}>.<raw body>" with the tenant webhook secret>`, field: SIGNATURE_HEADER };
     return null;
   }
   const parsed = schema.safeParse(body);

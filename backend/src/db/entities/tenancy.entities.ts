@@ -19,6 +19,10 @@ export interface TenantRow {
   name: string;
   /** HMAC key for signed webhooks; never returned after rotation. */
   webhookSecret: string;
+  /** The secret before the last rotation, still accepted until previousWebhookSecretUntil; null: none. Never returned. */
+  previousWebhookSecret: string | null;
+  /** End of the previous secret's grace period; null when there is no previous secret. */
+  previousWebhookSecretUntil: Date | null;
   createdAt: Date;
 }
 
@@ -30,6 +34,8 @@ export const TenantEntity = new EntitySchema<TenantRow>({
     slug: textColumn('slug', 64),
     name: textColumn('name', 200),
     webhookSecret: textColumn('webhook_secret', 128),
+    previousWebhookSecret: textColumn('previous_webhook_secret', 128, true),
+    previousWebhookSecretUntil: instantColumn('previous_webhook_secret_until', true),
     createdAt: instantColumn('created_at'),
   },
 });

@@ -40,7 +40,7 @@ export function createTenantsService(infra: Infrastructure) {
         if (await manager.getRepository(TenantEntity).existsBy({ slug: command.slug })) {
           throw new DomainError('CONFLICT', `A tenant with the slug "${command.slug}" already exists`, 'slug');
         }
-        const tenant: TenantRow = { id: tenantId, slug: command.slug, name: command.name, webhookSecret: generateWebhookSecret(), createdAt: now };
+        const tenant: TenantRow = { id: tenantId, slug: command.slug, name: command.name, webhookSecret: generateWebhookSecret(), previousWebhookSecret: null, previousWebhookSecretUntil: null, createdAt: now };
         const admin: AgentRow = {
           id: randomUUID(),
           tenantId,

@@ -2,7 +2,7 @@
 // /webhooks/inbound, over loopback only (the page never holds the webhook secret).
 import type { Socket } from 'node:net';
 import type { InboundWebhook } from '../../../../shared/webhooks.js';
-import { signBody } from '../webhook-signature.js';
+import { signedWebhookHeaders } from '../webhook-signature.js';
 
 const TIMEOUT_MS = 10_000;
 
@@ -29,7 +29,7 @@ export async function postInboundWebhook(origin: string, webhookSecret: string, 
   const raw = JSON.stringify(payload);
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-baton-signature': signBody(webhookSecret, raw) },
+    headers: { 'content-type': 'application/json', ...signedWebhookHeaders(webhookSecret, raw) },
     body: raw,
     signal: AbortSignal.timeout(TIMEOUT_MS),
   });
