@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseWebhookSecret } from './connectors/standard-webhooks.js';
 import { DEFAULT_WEBHOOK_MAX_IN_FLIGHT } from './http/webhook-admission.js';
+import { DEFAULT_RATE_LIMITS, type RateLimitPolicies } from './platform/rate-limit/rate-limits.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const BATON_ENVIRONMENTS = ['production', 'staging', 'development'] as const;
@@ -70,6 +71,10 @@ const ZEnvironment = z.object({
   BATON_OUTBOUND_WEBHOOK_SECRET: optionalText,
   BATON_OUTBOUND_WEBHOOK_TIMEOUT_MS: integerText(100, 60_000),
   BATON_WEBHOOK_MAX_IN_FLIGHT: integerText(1, 100_000),
+  BATON_MUTATIONS_PER_SECOND: integerText(1, 1_000_000),
+  BATON_MUTATION_BURST: integerText(1, 10_000_000),
+  BATON_WEBHOOKS_PER_SECOND: integerText(1, 1_000_000),
+  BATON_WEBHOOK_BURST: integerText(1, 10_000_000),
 });
 
 /** Validated configuration with defaults applied. */
@@ -109,6 +114,13 @@ export interface Env {
   outboundWebhook: { url: string; secret: string; timeoutMs: number | null } | null;
   /** Webhook requests this process works on at once; more are answered 503 with Retry-After (issue 13). */
   webhookMaxInFlight: number;
+  /**
+   * Abuse limits (issue 14 item 5), token buckets answered 429 with Retry-After: tRPC mutations per
+   * credential (BATON_MUTATIONS_PER_SECOND / BATON_MUTATION_BURST, default 20/s, burst 100) and
+   * webhook requests per tenant (BATON_WEBHOOKS_PER_SECOND / BATON_WEBHOOK_BURST, default 200/s,
+   * burst 1,000). Shared through Redis when REDIS_URL is set.
+   */
+  rateLimits: RateLimitPolicies;
 }
 
 /** A configuration error that names every bad variable; main.ts prints it and exits non-zero. */
@@ -178,6 +190,10 @@ export function loadEnv(variables: Record<string, string | undefined> = process.
     clockOffsetMs: value.BATON_CLOCK_OFFSET_MS ?? 0,
     outboundWebhook,
     webhookMaxInFlight: value.BATON_WEBHOOK_MAX_IN_FLIGHT ?? DEFAULT_WEBHOOK_MAX_IN_FLIGHT,
+    rateLimits: {
+      mutation: { ratePerSecond: value.BATON_MUTATIONS_PER_SECOND ?? DEFAULT_RATE_LIMITS.mutation.ratePerSecond, burst: value.BATON_MUTATION_BURST ?? DEFAULT_RATE_LIMITS.mutation.burst },
+      webhook: { ratePerSecond: value.BATON_WEBHOOKS_PER_SECOND ?? DEFAULT_RATE_LIMITS.webhook.ratePerSecond, burst: value.BATON_WEBHOOK_BURST ?? DEFAULT_RATE_LIMITS.webhook.burst },
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 // Structured JSON logs (pino): one logger per process, children per component.
 import pino, { type Logger } from 'pino';
+import { redactCredentials } from './log-redaction.js';
 
 export type { Logger };
 
@@ -10,7 +11,8 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       level,
       base: { service: 'baton', pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
-      redact: { paths: ['req.headers.authorization', 'headers.authorization', '*.apiKey', '*.secret'], censor: '[redacted]' },
+      // Credentials at any depth (log-redaction.ts): pino's own `redact` paths cost ~100 µs a line once wildcarded that deep.
+      formatters: { log: redactCredentials },
     },
     // Synchronous writes: a line logged just before process.exit is never lost.
     destination ?? pino.destination({ fd: 1, sync: true }),

@@ -44,6 +44,7 @@ import { ProcessCaches } from './platform/process-caches.js';
 import { TenantDocumentCache } from './platform/tenant-document-cache.js';
 import { useSettingsCache } from './platform/tenant-settings.js';
 import { useRulesCache } from './features/settings/rules.service.js';
+import { rateLimitsFor } from './platform/rate-limit/rate-limits.js';
 import type { TenantSettings } from '../../shared/settings.js';
 import type { StoredRoutingRule } from '../../shared/routing-rules.js';
 
@@ -143,7 +144,8 @@ export async function startServer(env: Env, log: Logger, baseClock: Clock = syst
   }
   // Per tenant and message: RT, Twilio, SMTP or the tenant's webhook when configured, else the process default.
   const connectors = createConnectorRegistry({ db, log: log.child({ component: 'connectors' }), fallback: connectorFromEnv(env), factories: connectorFactories });
-  const services = createServices({ db, bus, clock, log, caches }, { batonEnv: env.batonEnv, developmentTokens: env.developmentTokens, jwt: env.jwt, cooldownSeconds: env.cooldownSeconds }, jobs, { connector: connectors });
+  const rateLimits = rateLimitsFor({ redisUrl: env.redisUrl, policies: env.rateLimits, clock, log: log.child({ component: 'rate-limits' }) });
+  const services = createServices({ db, bus, clock, log, caches }, { batonEnv: env.batonEnv, developmentTokens: env.developmentTokens, jwt: env.jwt, cooldownSeconds: env.cooldownSeconds }, jobs, { connector: connectors, rateLimits });
   registerJobHandlers(jobs, services);
   const rtPoller = createRtPoller({
     infra: services.infra,
@@ -166,7 +168,7 @@ export async function startServer(env: Env, log: Logger, baseClock: Clock = syst
     });
   } catch (error) {
     clock.stop();
-    await Promise.allSettled([bus.close(), db.destroy()]);
+    await Promise.allSettled([bus.close(), rateLimits.close(), db.destroy()]);
     throw new StartupError(`Cannot listen on ${env.host}:${env.port}: ${(error as Error).message}`);
   }
   try {
@@ -174,7 +176,7 @@ export async function startServer(env: Env, log: Logger, baseClock: Clock = syst
   } catch (error) {
     server.close();
     clock.stop();
-    await Promise.allSettled([bus.close(), db.destroy()]);
+    await Promise.allSettled([bus.close(), rateLimits.close(), db.destroy()]);
     throw new StartupError(`The job engine could not start: ${(error as Error).message}`);
   }
   sweep.start();
@@ -200,6 +202,7 @@ export async function startServer(env: Env, log: Logger, baseClock: Clock = syst
       await jobs.stop(graceMs);
       for (const cache of documentCaches ?? []) cache.close();
       await bus.close();
+      await rateLimits.close();
       clock.stop();
       await db.destroy();
     })());

@@ -26,6 +26,7 @@ import type { Drafter } from '../ai/drafter.js';
 import { ruleBasedResponder } from '../ai/rule-based-responder.js';
 import type { RandomSource } from '../domain/cadence.js';
 import type { Infrastructure } from '../platform/unit-of-work.js';
+import { unlimited, type RateLimits } from '../platform/rate-limit/rate-limits.js';
 
 /** What conversations use from outside; unset: the embedded defaults (outbox connector, rule-based drafter). */
 export interface ConversationAdapters {
@@ -34,6 +35,8 @@ export interface ConversationAdapters {
   drafter?: Drafter;
   random?: RandomSource;
   delivery?: DeliveryPolicy;
+  /** The abuse limits (issue 14 item 5); unset: none (services called without HTTP, as in many tests). */
+  rateLimits?: RateLimits;
 }
 
 /** Authentication settings, and the escalation cooldown (default: by BATON_ENV). */
@@ -49,6 +52,7 @@ export function createServices(infra: Infrastructure, settings: ServiceSettings,
   return {
     infra,
     authenticator,
+    rateLimits: adapters.rateLimits ?? unlimited,
     tenants: createTenantsService(infra),
     agents: createAgentsService(infra),
     teams: createTeamsService(infra),

@@ -15,6 +15,8 @@ import { mountWebhooks } from './webhooks.js';
 import { createWebhookAdmission, DEFAULT_WEBHOOK_MAX_IN_FLIGHT } from './webhook-admission.js';
 import { createTwilioInboundHandler, twilioTenantFinder } from './twilio-inbound.js';
 import { createDemoInboxRouter, demoInboxEnabled } from './demo/demo-inbox-routes.js';
+import { admitTenantWebhook } from './tenant-webhook-limit.js';
+import { retryAfterResponseMeta } from '../trpc/mutation-rate-limit.js';
 import type { BatonEnvironment } from '../env.js';
 
 export interface AppDependencies {
@@ -85,7 +87,11 @@ export function createApp({ services, log, metrics, jobsHealth, batonEnv, webhoo
   });
   mountWebhooks(routes, services);
   // Twilio's "A message comes in" webhook: https://<public Baton>/webhooks/twilio/<tenant slug>, HTTP POST (issue 12).
-  routes.post('/webhooks/twilio/:tenantSlug', createTwilioInboundHandler({ findTwilioTenant: twilioTenantFinder(services.infra.db), receive: services.inbound.receive }));
+  routes.post('/webhooks/twilio/:tenantSlug', createTwilioInboundHandler({
+    findTwilioTenant: twilioTenantFinder(services.infra.db),
+    receive: services.inbound.receive,
+    admitTenant: (ctx, tenant) => admitTenantWebhook(ctx, services.rateLimits, tenant.id),
+  }));
   app.use(routes.routes());
   app.use(routes.allowedMethods());
   // The demo helpdesk at /demo (issue 9): every environment but production.
@@ -111,6 +117,8 @@ export function createApp({ services, log, metrics, jobsHealth, batonEnv, webhoo
       res: ctx.res,
       path: ctx.path.slice('/trpc/'.length),
       maxBodySize: MAX_BODY_BYTES,
+      // A mutation refused by the per-credential limit says when to retry (Retry-After).
+      responseMeta: retryAfterResponseMeta,
       // The event stream opens with a stream ticket; a long-lived credential is refused in connectionParams (the URL).
       createContext: ({ req, info }) => createContextInner({ services, log, ...requestCredential(req.headers.authorization, info) }),
       onError: ({ error, path }) => {

@@ -34,6 +34,8 @@ export interface TwilioInboundDependencies {
    * so behind a proxy that does not pass X-Forwarded-Proto/-Host, name it here. Absent: the request's.
    */
   publicOrigin?: string;
+  /** The tenant's webhook rate limit (issue 14 item 5): false when it answered 429. Absent: no limit. */
+  admitTenant?(ctx: Context, tenant: TenantRow): Promise<boolean>;
 }
 
 /** Finds a tenant and the auth token of its Twilio connector (settings `connectors.twilio`). */
@@ -98,6 +100,7 @@ export function createTwilioInboundHandler(dependencies: TwilioInboundDependenci
       ctx.body = { error: sms.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; ') };
       return;
     }
+    if (dependencies.admitTenant && !(await dependencies.admitTenant(ctx, found.tenant))) return;
     // A replayed MessageSid is a duplicate for the pipeline: Twilio's retry changes nothing.
     await dependencies.receive(found.tenant, inboundOfTwilioSms(found.tenant.slug, sms.data));
     ctx.status = 200;

@@ -9,6 +9,7 @@ import type { Services } from '../features/index.js';
 import { checkTimestamp, isValidSignature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './webhook-signature.js';
 import { acceptedWebhookSecrets } from '../domain/webhook-secret-grace.js';
 import { DomainError } from '../domain/errors.js';
+import { admitTenantWebhook } from './tenant-webhook-limit.js';
 
 const MAX_BODY_BYTES = 256 * 1024;
 
@@ -67,7 +68,7 @@ async function signedBody<T>(ctx: Context, services: Services, schema: ZodType<T
 export function mountWebhooks(routes: Router, services: Services): void {
   routes.post('/webhooks/inbound', async (ctx) => {
     const request = await signedBody(ctx, services, ZInboundWebhook);
-    if (!request) return;
+    if (!request || !(await admitTenantWebhook(ctx, services.rateLimits, request.tenant.id))) return;
     const result = await services.inbound.receive(request.tenant, request.body);
     ctx.status = result.status === 'accepted' ? 202 : 200;
     ctx.body = result;
@@ -76,7 +77,7 @@ export function mountWebhooks(routes: Router, services: Services): void {
   /** An agent reply seen by the helpdesk or gateway: the same command as messages.recordAgentReply. */
   routes.post('/webhooks/agent-reply', async (ctx) => {
     const request = await signedBody(ctx, services, ZAgentReplyWebhook);
-    if (!request) return;
+    if (!request || !(await admitTenantWebhook(ctx, services.rateLimits, request.tenant.id))) return;
     try {
       const result = await services.messages.recordAgentReplyFromWebhook(request.tenant, request.body);
       ctx.status = result.status === 'accepted' ? 202 : 200;

@@ -4,6 +4,7 @@ import { isUniqueViolation } from '../db/errors.js';
 import { isAdmin } from '../auth/principal.js';
 import { DomainError } from '../domain/errors.js';
 import type { Context } from './context.js';
+import { refuseMutationOverLimit } from './mutation-rate-limit.js';
 
 interface ValidationIssue {
   path?: readonly (PropertyKey | { key: PropertyKey })[];
@@ -77,7 +78,11 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure.use(mapDomainErrors);
 /** Any authenticated agent or API key; `ctx.principal` is non-null and scopes every query. */
-export const agentProcedure = publicProcedure.use(requirePrincipal);
+export const agentProcedure = publicProcedure.use(requirePrincipal).use(async ({ ctx, type, next }) => {
+  // Mutations only, per credential (issue 14 item 5): reads and event streams are not limited here.
+  if (type === 'mutation') await refuseMutationOverLimit(ctx.services.rateLimits, ctx.principal);
+  return next();
+});
 /** Admins and superusers (and admin API keys). */
 export const adminProcedure = agentProcedure.use(({ ctx, next }) => {
   if (!isAdmin(ctx.principal)) throw new TRPCError({ code: 'FORBIDDEN', message: 'Only an admin can do this' });

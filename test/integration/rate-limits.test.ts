@@ -1,0 +1,141 @@
+// Abuse limits over HTTP (issue 14 item 5): mutations per credential, webhooks per tenant, 429 with
+// Retry-After; shared by two processes through Redis; open (never a 5xx) while Redis is down.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MessageEntity } from '../../backend/src/db/entities/conversation.entities.js';
+import type { CreatedTenant } from '../../backend/src/features/admin/tenants.service.js';
+import { startTestBackend, type TestBackend } from '../support/in-process-server.js';
+import { createPrivateRedis, type PrivateRedis } from '../support/private-redis.js';
+import { postSignedWebhook } from '../support/signed-webhook.js';
+import { createTestClient } from '../support/trpc-client.js';
+
+/** Tight limits so a test can reach them: 3 mutations then 1 a second; 2 webhooks then 1 a second. */
+const TIGHT = { BATON_MUTATIONS_PER_SECOND: '1', BATON_MUTATION_BURST: '3', BATON_WEBHOOKS_PER_SECOND: '1', BATON_WEBHOOK_BURST: '2' };
+
+/** A raw (unbatched) tRPC mutation, so the test sees the HTTP status and headers. */
+async function mutate(baseUrl: string, credential: string, path: string, input: unknown) {
+  const response = await fetch(`${baseUrl}/trpc/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${credential}` },
+    body: JSON.stringify(input),
+  });
+  const body = (await response.json()) as { error?: { message: string; data: { code: string } } };
+  return { status: response.status, retryAfter: response.headers.get('retry-after'), error: body.error ?? null };
+}
+
+const createTeam = (baseUrl: string, credential: string) => mutate(baseUrl, credential, 'teams.create', { name: `Team ${randomUUID().slice(0, 8)}` });
+
+/** Creates teams until refused; the status that ended it (200 if 20 were all allowed). */
+async function createTeamsUntilRefused(baseUrl: string, credential: string): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const { status } = await createTeam(baseUrl, credential);
+    if (status !== 200) return status;
+  }
+  return 200;
+}
+
+const inbound = (tenant: CreatedTenant) => ({
+  tenant: tenant.tenant.slug,
+  connector: 'sms-gateway',
+  channel: 'sms',
+  externalConversationId: `rl-${randomUUID()}`,
+  externalMessageId: randomUUID(),
+  body: 'Are you open on Sunday?',
+  lead: { phone: '+15550100' },
+});
+
+describe('two backend processes sharing the limits through Redis', () => {
+  let first: TestBackend;
+  let second: TestBackend;
+  let acme: CreatedTenant;
+  let globex: CreatedTenant;
+
+  beforeAll(async () => {
+    first = await startTestBackend('rate-limits', { dialect: 'mysql', redis: true, env: TIGHT });
+    second = await startTestBackend('rate-limits-2', { dialect: 'mysql', redis: true, env: TIGHT, database: first.database! });
+    acme = await first.createTenant();
+    globex = await first.createTenant();
+  });
+
+  afterAll(async () => {
+    await second?.stop();
+    await first?.stop();
+  });
+
+  it('a credential gets its burst across both processes, then 429 with Retry-After and a message saying when; nothing is changed', async () => {
+    const statuses = [];
+    for (const url of [first.server.url, second.server.url, first.server.url]) statuses.push((await createTeam(url, acme.apiKey)).status);
+    expect(statuses).toEqual([200, 200, 200]);
+
+    const refused = await createTeam(second.server.url, acme.apiKey);
+    expect(refused).toMatchObject({ status: 429, retryAfter: '1', error: { data: { code: 'TOO_MANY_REQUESTS' } } });
+    expect(refused.error!.message).toBe('Too many changes from this credential: at most 1 a second (bursts of 3). Nothing was changed; retry after 1 s.');
+    const teams = await createTestClient(first.server.url, acme.apiKey).teams.list.query();
+    // The tenant's own team plus the three allowed.
+    expect(teams).toHaveLength(4);
+  });
+
+  it('queries are not limited, other credentials have their own budget, and the limit lets the rate through again', async () => {
+    const client = createTestClient(second.server.url, acme.apiKey);
+    expect(await createTeamsUntilRefused(first.server.url, acme.apiKey)).toBe(429);
+    for (let index = 0; index < 10; index++) await client.teams.list.query();
+    expect((await createTeam(first.server.url, globex.apiKey)).status).toBe(200);
+
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await createTeam(second.server.url, acme.apiKey)).status).toBe(200);
+  });
+
+  it('webhooks: a tenant gets its burst across both processes, then 429 and a JSON error saying when; nothing stored; other tenants unaffected', async () => {
+    // Requests without the tenant's secret are refused at the signature and do not spend its budget.
+    for (let index = 0; index < 5; index++) {
+      expect((await postSignedWebhook(first.server.url, '/webhooks/inbound', 'whsec_wrong', inbound(acme), 'sha256=00')).status).toBe(401);
+    }
+    const accepted = [];
+    for (const url of [first.server.url, second.server.url]) accepted.push((await postSignedWebhook(url, '/webhooks/inbound', acme.webhookSecret, inbound(acme))).status);
+    expect(accepted).toEqual([202, 202]);
+
+    // Retry-After on this answer is checked in backend/src/http/tenant-webhook-limit.test.ts.
+    const over = await postSignedWebhook(second.server.url, '/webhooks/inbound', acme.webhookSecret, inbound(acme));
+    expect(over).toEqual({ status: 429, body: { error: 'Too many webhook requests for this tenant: at most 1 a second (bursts of 2). Nothing was stored; retry after 1 s.' } });
+    expect(await first.server.db.getRepository(MessageEntity).countBy({ tenantId: acme.tenant.id })).toBe(2);
+
+    expect((await postSignedWebhook(first.server.url, '/webhooks/inbound', globex.webhookSecret, inbound(globex))).status).toBe(202);
+    // The agent-reply webhook draws from the same tenant budget.
+    const reply = await postSignedWebhook(second.server.url, '/webhooks/agent-reply', acme.webhookSecret, {
+      tenant: acme.tenant.slug, connector: 'sms-gateway', externalConversationId: 'unknown', agentEmail: acme.admin.email, channel: 'sms', body: 'On my way', externalMessageId: randomUUID(),
+    });
+    // Within budget this would be a 404 (no such conversation).
+    expect(reply.status).toBe(429);
+  });
+});
+
+describe('Redis down: the limits fail open', () => {
+  let redis: PrivateRedis;
+  let backend: TestBackend;
+  let tenant: CreatedTenant;
+
+  beforeAll(async () => {
+    redis = await createPrivateRedis();
+    await redis.start();
+    backend = await startTestBackend('rate-limits-open', { dialect: 'mysql', env: { ...TIGHT, REDIS_URL: redis.url } });
+    tenant = await backend.createTenant();
+  });
+
+  afterAll(async () => {
+    await backend?.stop();
+    await redis?.stop();
+  });
+
+  it('allows every mutation while Redis is down, and limits again once it is back', async () => {
+    const url = backend.server.url;
+    expect(await createTeamsUntilRefused(url, tenant.apiKey)).toBe(429);
+    await redis.stop();
+    const during = [];
+    for (let index = 0; index < 6; index++) during.push((await createTeam(url, tenant.apiKey)).status);
+    expect(during).toEqual([200, 200, 200, 200, 200, 200]);
+
+    await redis.start();
+    // The restarted Redis has no buckets: a fresh burst of 3, then refused.
+    expect(await createTeamsUntilRefused(url, tenant.apiKey)).toBe(429);
+  });
+});
