@@ -22,9 +22,10 @@ describe('checkTimestamp', () => {
   it.each([
     ['missing', undefined, /^X-Baton-Timestamp: is required/],
     ['empty', '', /^X-Baton-Timestamp: is required/],
-    ['in milliseconds-looking text', '12.5', /^X-Baton-Timestamp: must be unix seconds/],
+    ['a decimal', '12.5', /^X-Baton-Timestamp: must be unix seconds/],
     ['not a number', 'yesterday', /^X-Baton-Timestamp: must be unix seconds/],
     ['negative', '-5', /^X-Baton-Timestamp: must be unix seconds/],
+    ['in milliseconds', String(NOW.getTime()), /^X-Baton-Timestamp: must be unix seconds, not milliseconds \(got 13 digits\)$/],
     ['an ISO date', NOW.toISOString(), /^X-Baton-Timestamp: must be unix seconds/],
     ['5 min 1 s old', String(NOW_SECONDS - 301), /^X-Baton-Timestamp: is 5 min 1 s old; requests older than 5 minutes are refused \(replay protection\)$/],
     ['7 minutes old', String(NOW_SECONDS - 420), /^X-Baton-Timestamp: is 7 minutes old; requests older than 5 minutes are refused \(replay protection\)$/],

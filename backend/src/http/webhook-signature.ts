@@ -40,7 +40,9 @@ export function checkTimestamp(header: string | undefined, now: Date): Timestamp
   if (header === undefined || header === '') {
     return { ok: false, reason: `${TIMESTAMP_HEADER}: is required (unix seconds when the request was signed; ${SIGNATURE_HEADER} covers "<timestamp>.<raw body>")` };
   }
-  if (!/^\d{1,12}$/.test(header)) return { ok: false, reason: `${TIMESTAMP_HEADER}: must be unix seconds (digits only)` };
+  if (!/^\d+$/.test(header)) return { ok: false, reason: `${TIMESTAMP_HEADER}: must be unix seconds (digits only)` };
+  // 13 digits is today in milliseconds, the commonest mistake: say so rather than "years in the future".
+  if (header.length > 12) return { ok: false, reason: `${TIMESTAMP_HEADER}: must be unix seconds, not milliseconds (got ${header.length} digits)` };
   const timestampSeconds = Number(header);
   const skewSeconds = Math.floor(now.getTime() / 1000) - timestampSeconds;
   const tolerance = describeSeconds(TIMESTAMP_TOLERANCE_SECONDS);
