@@ -1,6 +1,7 @@
 // @vitest-environment node
 // The real client over real HTTP against a tiny tRPC server on 127.0.0.1: the credential travels in
-// the Authorization header only (batch and SSE), the stream resumes by lastEventId, errors map.
+// the Authorization header only, the stream opens with a fresh stream ticket per connection and
+// resumes by lastEventId, errors map.
 import { initTRPC, tracked, TRPCError } from '@trpc/server';
 import { createHTTPServer } from '@trpc/server/adapters/standalone';
 import type { IncomingMessage } from 'node:http';
@@ -12,12 +13,14 @@ import { createBatonClient } from './baton-client';
 
 const CREDENTIAL = 'bk_Ab12cdeFGhijKLmnOPqrSTuvWXyz0123456';
 
-/** Every request the server saw: its URL and Authorization header. */
-const seen: { url: string; authorization: string | undefined }[] = [];
+/** Every request the server saw: its URL, Authorization header and connectionParams. */
+const seen: { url: string; authorization: string | undefined; connectionParams: Record<string, string | undefined> | null }[] = [];
+/** The stream tickets the server issued (each opens one stream). */
+const issuedTickets = new Set<string>();
 /** What the last subscription asked to resume from. */
 let resumedFrom: string | null | undefined;
 
-const t = initTRPC.context<{ authorization: string | undefined }>().create({
+const t = initTRPC.context<{ authorization: string | undefined; ticket: string | undefined }>().create({
   sse: { ping: { enabled: false } },
   // The shape of backend/src/trpc/init.ts: field and fieldErrors in `data`.
   errorFormatter: ({ shape, error }) => {
@@ -30,10 +33,19 @@ const authed = t.procedure.use(({ ctx, next }) => {
   if (ctx.authorization !== `Bearer ${CREDENTIAL}`) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Unknown API key' });
   return next();
 });
+const ticketed = t.procedure.use(({ ctx, next }) => {
+  if (!ctx.ticket || !issuedTickets.delete(ctx.ticket)) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Stream ticket refused' });
+  return next();
+});
 const router = t.router({
   events: t.router({
     latestId: authed.query(() => '41'),
-    onChange: authed.input(z.object({ lastEventId: z.string().nullish() })).subscription(async function* ({ input }) {
+    streamTicket: authed.mutation(() => {
+      const ticket = `st_${issuedTickets.size + 1}_${Math.random().toString(36).slice(2)}`;
+      issuedTickets.add(ticket);
+      return { ticket, expiresAt: new Date(Date.now() + 60_000).toISOString() };
+    }),
+    onChange: ticketed.input(z.object({ lastEventId: z.string().nullish() })).subscription(async function* ({ input }) {
       resumedFrom = input.lastEventId;
       const from = Number(input.lastEventId ?? 0);
       for (let id = from + 1; id <= from + 2; id += 1) {
@@ -56,9 +68,9 @@ describe('createBatonClient over HTTP', () => {
   const server = createHTTPServer({
     router,
     basePath: '/trpc/',
-    createContext: ({ req }: { req: IncomingMessage }) => {
-      seen.push({ url: req.url ?? '', authorization: req.headers.authorization });
-      return { authorization: req.headers.authorization };
+    createContext: ({ req, info }: { req: IncomingMessage; info: { connectionParams: Record<string, string | undefined> | null } }) => {
+      seen.push({ url: req.url ?? '', authorization: req.headers.authorization, connectionParams: info.connectionParams });
+      return { authorization: req.headers.authorization, ticket: info.connectionParams?.ticket };
     },
   });
   let url = '';
@@ -84,7 +96,7 @@ describe('createBatonClient over HTTP', () => {
     expect(seen[0]?.url).not.toContain(CREDENTIAL.slice(3));
   });
 
-  it('streams tracked events over SSE with the header, resuming from lastEventId', async () => {
+  it('streams tracked events over SSE opened with a stream ticket (the credential in no URL), resuming from lastEventId', async () => {
     seen.length = 0;
     const received: { id: string; type: string }[] = [];
     let started = false;
@@ -103,8 +115,27 @@ describe('createBatonClient over HTTP', () => {
       { id: '42', type: 'message.received' },
       { id: '43', type: 'message.received' },
     ]);
-    expect(seen[0]?.authorization).toBe(`Bearer ${CREDENTIAL}`);
+    const [ticketRequest, streamRequest] = seen;
+    expect(ticketRequest).toMatchObject({ authorization: `Bearer ${CREDENTIAL}`, connectionParams: null });
+    expect(ticketRequest?.url).toContain('events.streamTicket');
+    expect(streamRequest?.url).toContain('events.onChange');
+    expect(streamRequest?.authorization).toBeUndefined();
+    expect(streamRequest?.connectionParams?.ticket).toMatch(/^st_/);
     expect(seen.every((request) => !request.url.includes(CREDENTIAL.slice(3)))).toBe(true);
+  });
+
+  it('asks for a new ticket for every connection (a ticket opens one stream here)', async () => {
+    seen.length = 0;
+    const baton = client();
+    for (let connection = 0; connection < 2; connection += 1) {
+      let received = 0;
+      const subscription = baton.events.onChange.subscribe({ lastEventId: '41' }, { onData: () => (received += 1) });
+      await expect.poll(() => received, { timeout: 5_000 }).toBe(2);
+      subscription.unsubscribe();
+    }
+    const tickets = seen.filter((request) => request.url.includes('events.onChange')).map((request) => request.connectionParams?.ticket);
+    expect(tickets).toHaveLength(2);
+    expect(new Set(tickets).size).toBe(2);
   });
 
   it('reports a refused credential on the stream as an error the stream treats as unauthorized', async () => {

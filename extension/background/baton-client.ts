@@ -1,4 +1,5 @@
-// The typed tRPC client for the saved backend: the credential goes in an Authorization header only.
+// The typed tRPC client for the saved backend: the credential goes in an Authorization header only;
+// the event stream opens with a short-lived stream ticket instead (issue 14 item 4).
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, type TRPCClient } from '@trpc/client';
 import { EventSource } from 'eventsource';
 import type { AppRouter } from '../../backend/src/trpc/router';
@@ -17,9 +18,10 @@ export interface BatonClientOptions {
 const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 
 /**
- * Builds the client for one saved configuration: queries and mutations batched over HTTP, the
- * event stream over SSE (the `eventsource` package, whose `fetch` adds the header: the credential
- * never goes in a URL).
+ * Builds the client for one saved configuration: queries and mutations batched over HTTP with the
+ * credential in the Authorization header; the event stream over SSE (the `eventsource` package),
+ * opened with a 60 s stream ticket in its URL's connectionParams, fetched anew for every connection
+ * attempt: the credential never goes in a URL.
  *
  * @example
  * const client = createBatonClient({ url: 'http://127.0.0.1:8787', credential: 'bk_…' });
@@ -37,19 +39,21 @@ export function createBatonClient(config: BackendConfig, options: BatonClientOpt
     return fetchFn(input, { ...init, signal });
   };
 
-  return createTRPCClient<AppRouter>({
+  const client: BatonClient = createTRPCClient<AppRouter>({
     links: [
       splitLink({
         condition: (op) => op.type === 'subscription',
         true: httpSubscriptionLink({
           url,
           EventSource,
-          eventSourceOptions: {
-            fetch: (input, init) => fetchFn(input, { ...init, headers: { ...init.headers, authorization } }),
-          },
+          // Evaluated for every connection (reconnects too), so each gets a fresh ticket; a refused
+          // credential fails here with UNAUTHORIZED, which the stream reports as such.
+          connectionParams: async () => ({ ticket: (await client.events.streamTicket.mutate()).ticket }),
+          eventSourceOptions: { fetch: (input, init) => fetchFn(input, init) },
         }),
         false: httpBatchLink({ url, fetch: fetchWithTimeout, headers: { authorization } }),
       }),
     ],
   });
+  return client;
 }
