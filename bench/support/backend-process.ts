@@ -24,12 +24,12 @@ export interface BackendProcess {
  */
 const BENCH_RATE_LIMITS = { BATON_MUTATIONS_PER_SECOND: '1000000', BATON_MUTATION_BURST: '1000000', BATON_WEBHOOKS_PER_SECOND: '1000000', BATON_WEBHOOK_BURST: '1000000' };
 
-/** Starts one backend; `BENCH_CPU_PROF=1` writes a V8 CPU profile per process to tmp/prof. */
+/** Starts one backend (BATON_ENV=development: benches sign in with the dev token it prints); `BENCH_CPU_PROF=1` writes a V8 CPU profile per process to tmp/prof. */
 export function startBackendProcess(databaseUrl: string, dataDir: string, extraEnv: Record<string, string> = {}): Promise<BackendProcess> {
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', path.join(ROOT, 'tmp', 'prof')] : [];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'backend/src/main.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, REDIS_URL, PORT: '0', LOG_LEVEL: 'warn', BATON_DATA_DIR: path.join(ROOT, 'tmp', dataDir), ...BENCH_RATE_LIMITS, ...extraEnv },
+    env: { PATH: process.env.PATH ?? '', BATON_ENV: 'development', DATABASE_URL: databaseUrl, REDIS_URL, PORT: '0', LOG_LEVEL: 'warn', BATON_DATA_DIR: path.join(ROOT, 'tmp', dataDir), ...BENCH_RATE_LIMITS, ...extraEnv },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';
