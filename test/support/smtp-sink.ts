@@ -28,6 +28,8 @@ export interface SmtpSink {
 export interface SmtpSinkOptions {
   /** The one login the server accepts; absent: no login, and AUTH is not offered. */
   auth?: { username: string; password: string };
+  /** The text of a refused login, from the password tried (a careless server may echo it); default "Authentication credentials invalid". */
+  loginRefusal?: (password: string) => string;
 }
 
 function headersOf(head: string): Record<string, string> {
@@ -77,7 +79,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     onAuth(auth, _session, callback) {
       const expected = options.auth;
       if (expected && auth.username === expected.username && auth.password === expected.password) return callback(null, { user: auth.username });
-      callback(Object.assign(new Error('Authentication credentials invalid'), { responseCode: 535 }));
+      callback(Object.assign(new Error(options.loginRefusal?.(auth.password ?? '') ?? 'Authentication credentials invalid'), { responseCode: 535 }));
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];

@@ -12,6 +12,7 @@ import type { Connector, ConnectorChoice, OutboundMessage } from './connector.js
 import { createRtConnector, RT_CONNECTOR } from './rt/rt.connector.js';
 import { DEFAULT_RT_TIMEOUT_MS } from './rt/rt-client.js';
 import { createWebhookConnector } from './webhook.connector.js';
+import { connectorSecrets, withSecretsHidden } from './secret-hiding.js';
 
 /** One attempt's timeout for the connectors whose settings have none (Twilio, SMTP). */
 export const DEFAULT_CONNECTOR_TIMEOUT_MS = 10_000;
@@ -52,9 +53,12 @@ export function createConnectorRegistry(options: { db: DataSource; log: Logger; 
   const refConnectors = new Map<string, string>();
 
   function build(tenantId: string, settings: ConnectorSettings): TenantConnectors {
+    // A remote may echo a secret in its refusal; the failure text is stored, shown and logged (issue 14 item 5).
+    const secrets = connectorSecrets(settings);
     const attempt = (kind: keyof ConnectorSettings, make: () => Connector | null): Connector | null => {
       try {
-        return make();
+        const connector = make();
+        return connector && withSecretsHidden(connector, secrets);
       } catch (error) {
         log.warn({ tenantId, connector: kind, error: (error as Error).message }, 'connector settings could not be used; messages fall back to the next connector');
         return null;
