@@ -92,8 +92,8 @@ export class Authenticator {
   }
 
   /**
-   * Forgets every cached principal (a key revoked or an agent changed in this process). Other
-   * processes notice within PRINCIPAL_CACHE_MS.
+   * Forgets every cached principal (a key revoked or an agent changed in this process, or a process
+   * whose open stream saw the revocation on the bus). Other processes notice within PRINCIPAL_CACHE_MS.
    */
   invalidateAll(): void {
     this.recent.clear();
