@@ -4,7 +4,7 @@
 import type { DataSource } from 'typeorm';
 
 /** The cut-off (README "point of no return"): the events that move a reply to `sending`. */
-const CLAIMS = "('reply.sending','reply.send_now','reply.edited')";
+export const CLAIMS = "('reply.sending','reply.send_now','reply.edited')";
 
 /**
  * Customer messages answered by more than one AI message. An AI message answers the customer message
@@ -12,7 +12,7 @@ const CLAIMS = "('reply.sending','reply.send_now','reply.edited')";
  * id (`outbox:<reply id>`), so a second reply drafted for the same message shows, and so does a second
  * message for one reply that did not become its `sent_message_id`.
  */
-const DUPLICATES = `
+export const DUPLICATES = `
   SELECT COUNT(*) AS n FROM (
     SELECT answered.customer_message_id FROM (
       SELECT r.in_reply_to_message_id AS customer_message_id, m.id AS ai_message_id

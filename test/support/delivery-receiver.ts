@@ -10,8 +10,8 @@ export interface ReceivedDelivery {
   signatureValid: boolean;
 }
 
-/** What to do with a request before answering: `answer` 200, or `drop` the connection unanswered. */
-export type DeliveryVerdict = 'answer' | 'drop';
+/** What to do with a request before answering: `answer` 200, `fail` with a 500, or `drop` the connection unanswered. */
+export type DeliveryVerdict = 'answer' | 'fail' | 'drop';
 
 export interface DeliveryReceiver {
   url: string;
@@ -45,7 +45,7 @@ export async function startDeliveryReceiver(decide: (delivery: ReceivedDelivery,
       requests.push(delivery);
       const firstTime = !kept.has(id);
       if (firstTime) kept.set(id, delivery);
-      void Promise.resolve(decide(delivery, firstTime)).then((verdict) => (verdict === 'drop' ? req.socket.destroy() : res.writeHead(200).end()));
+      void Promise.resolve(decide(delivery, firstTime)).then((verdict) => (verdict === 'drop' ? req.socket.destroy() : res.writeHead(verdict === 'fail' ? 500 : 200).end()));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -16,7 +16,8 @@ export interface PrivateRedis {
   stop(): Promise<void>;
 }
 
-async function waitForPort(port: number, open: boolean, timeoutMs = 5000): Promise<void> {
+/** Waits until something listens on 127.0.0.1:`port` (open) or nothing does (closed). */
+export async function waitForPort(port: number, open: boolean, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const isOpen = await new Promise<boolean>((resolve) => {
@@ -25,9 +26,18 @@ async function waitForPort(port: number, open: boolean, timeoutMs = 5000): Promi
       socket.once('error', () => resolve(false));
     });
     if (isOpen === open) return;
-    if (Date.now() > deadline) throw new Error(`redis port ${port} did not become ${open ? 'open' : 'closed'}`);
+    if (Date.now() > deadline) throw new Error(`port ${port} did not become ${open ? 'open' : 'closed'}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** SIGKILLs a private server (if it runs) and waits until its port is closed. */
+export async function killServer(child: ChildProcess | null, port: number): Promise<void> {
+  if (!child) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+  await waitForPort(port, false);
 }
 
 export async function createPrivateRedis(): Promise<PrivateRedis> {
@@ -40,12 +50,9 @@ export async function createPrivateRedis(): Promise<PrivateRedis> {
       await waitForPort(port, true);
     },
     async stop() {
-      if (!child) return;
-      const exited = new Promise((resolve) => child!.once('exit', resolve));
-      child.kill('SIGKILL');
-      await exited;
+      const running = child;
       child = null;
-      await waitForPort(port, false);
+      await killServer(running, port);
     },
   };
 }

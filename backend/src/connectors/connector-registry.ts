@@ -11,6 +11,7 @@ import { readTenantSettings } from '../platform/tenant-settings.js';
 import type { Connector, ConnectorChoice, OutboundMessage } from './connector.js';
 import { createRtConnector, RT_CONNECTOR } from './rt/rt.connector.js';
 import { DEFAULT_RT_TIMEOUT_MS } from './rt/rt-client.js';
+import { withDeliveryHealth } from './delivery-health.js';
 import { createWebhookConnector } from './webhook.connector.js';
 import { connectorSecrets, withSecretsHidden } from './secret-hiding.js';
 
@@ -73,7 +74,8 @@ export function createConnectorRegistry(options: { db: DataSource; log: Logger; 
       rt: rt && attempt('rt', () => createRtConnector({ ...rt, timeoutMs: DEFAULT_RT_TIMEOUT_MS })),
       twilio: twilio && attempt('twilio', () => (factories.twilio ? factories.twilio({ ...twilio, timeoutMs: DEFAULT_CONNECTOR_TIMEOUT_MS }) : missing('twilio'))),
       smtp: smtp && attempt('smtp', () => (factories.smtp ? factories.smtp({ ...smtp, timeoutMs: DEFAULT_CONNECTOR_TIMEOUT_MS }) : missing('smtp'))),
-      webhook: webhook && attempt('webhook', () => createWebhookConnector({ url: webhook.url, secret: webhook.secret, timeoutMs: webhook.timeoutMs })),
+      // Its failures show on /healthz (delivery-health.ts) while they last.
+      webhook: webhook && attempt('webhook', () => withDeliveryHealth(createWebhookConnector({ url: webhook.url, secret: webhook.secret, timeoutMs: webhook.timeoutMs }), { db, log, tenantId, kind: 'webhook' })),
     };
   }
 
