@@ -106,6 +106,16 @@ describe('loadEnv', () => {
     expect(() => loadEnv({ BATON_WEBHOOK_MAX_IN_FLIGHT: '0' })).toThrow(/BATON_WEBHOOK_MAX_IN_FLIGHT/);
   });
 
+  it('reads the abuse limits: 20 mutations/s (burst 100) per credential and 200 webhooks/s (burst 1,000) per tenant by default', () => {
+    expect(loadEnv({}).rateLimits).toEqual({ mutation: { ratePerSecond: 20, burst: 100 }, webhook: { ratePerSecond: 200, burst: 1000 } });
+    expect(loadEnv({ BATON_MUTATIONS_PER_SECOND: '5', BATON_MUTATION_BURST: '10', BATON_WEBHOOKS_PER_SECOND: '50', BATON_WEBHOOK_BURST: '60' }).rateLimits).toEqual({
+      mutation: { ratePerSecond: 5, burst: 10 },
+      webhook: { ratePerSecond: 50, burst: 60 },
+    });
+    expect(() => loadEnv({ BATON_MUTATIONS_PER_SECOND: '0' })).toThrow(/BATON_MUTATIONS_PER_SECOND must be a whole number between 1 and 1000000/);
+    expect(() => loadEnv({ BATON_WEBHOOK_BURST: '2.5' })).toThrow(/BATON_WEBHOOK_BURST/);
+  });
+
   it('reports every bad variable at once, each by name', () => {
     const error = (() => {
       try {
