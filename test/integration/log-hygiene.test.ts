@@ -42,6 +42,9 @@ afterAll(async () => {
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** Every error answer's text: errors must not echo a credential either. */
+const errorAnswers: string[] = [];
+
 /** One tRPC call over plain HTTP, so the test controls the Authorization header and the URL. */
 async function trpc(procedure: string, options: { credential?: string; input?: unknown; mutation?: boolean; requestId?: string } = {}) {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -51,8 +54,10 @@ async function trpc(procedure: string, options: { credential?: string; input?: u
     ? `${backend.url}/trpc/${procedure}`
     : `${backend.url}/trpc/${procedure}${options.input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(options.input))}`}`;
   const response = await fetch(url, { method: options.mutation ? 'POST' : 'GET', headers, body: options.mutation ? JSON.stringify(options.input ?? {}) : undefined });
-  const body = (await response.json()) as { result?: { data: unknown }; error?: { data: { code: string } } };
-  return { status: response.status, data: body.result?.data as Record<string, unknown> | undefined, code: body.error?.data.code ?? null, error: body.error };
+  const text = await response.text();
+  if (response.status >= 400) errorAnswers.push(text);
+  const body = JSON.parse(text) as { result?: { data: unknown }; error?: { data: { code: string } } };
+  return { status: response.status, data: body.result?.data as Record<string, unknown> | undefined, code: body.error?.data.code ?? null };
 }
 
 /** The welcome banner shows the demo credentials once, on purpose; everything else must hold none. */
@@ -62,7 +67,7 @@ function logLinesOf(output: string): string {
 }
 
 describe('a backend process’s logs', () => {
-  it('hold no API key, key secret part, development token, webhook or connector secret, whatever the calls did', async () => {
+  it('hold no API key, key secret part, development token, webhook or connector secret, whatever the calls did; nor do the error answers', async () => {
     const banner = backend.output();
     const integrationKey = /integration API key[^\n]*?(bk_\S+)/.exec(banner)?.[1];
     const extensionKey = /extension API key[^\n]*?(bk_\S+)/.exec(banner)?.[1];
@@ -114,11 +119,16 @@ describe('a backend process’s logs', () => {
     expect((await postSignedWebhook(backend.url, '/webhooks/inbound', webhookSecret, inbound)).status).toBe(202);
     // Integrators' mistakes: the secret itself as the signature, an API key as a bearer, a body signed with another key.
     const raw = JSON.stringify({ ...inbound, externalMessageId: randomUUID() });
-    expect((await postRawWebhook(backend.url, '/webhooks/inbound', raw, { ...signedWebhookHeaders(webhookSecret, raw), 'x-baton-signature': webhookSecret, authorization: `Bearer ${adminKey}` })).status).toBe(401);
-    expect((await postSignedWebhook(backend.url, '/webhooks/inbound', `${webhookSecret}0`, inbound)).status).toBe(401);
-    expect((await postSignedWebhook(backend.url, '/webhooks/agent-reply', webhookSecret, { tenant: 'demo', connector: 'sms-gateway', externalConversationId: 'none', agentEmail: 'lee@demo.test', channel: 'sms', body: `my key is ${adminKey}`, externalMessageId: randomUUID() })).status).toBe(404);
+    const refusals = [
+      await postRawWebhook(backend.url, '/webhooks/inbound', raw, { ...signedWebhookHeaders(webhookSecret, raw), 'x-baton-signature': webhookSecret, authorization: `Bearer ${adminKey}` }),
+      await postSignedWebhook(backend.url, '/webhooks/inbound', `${webhookSecret}0`, inbound),
+      await postSignedWebhook(backend.url, '/webhooks/agent-reply', webhookSecret, { tenant: 'demo', connector: 'sms-gateway', externalConversationId: 'none', agentEmail: 'lee@demo.test', channel: 'sms', body: `my key is ${adminKey}`, externalMessageId: randomUUID() }),
+    ];
+    expect(refusals.map((answer) => answer.status)).toEqual([401, 401, 404]);
+    errorAnswers.push(...refusals.map((answer) => JSON.stringify(answer.body)));
     const twilio = await fetch(`${backend.url}/webhooks/twilio/demo`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': webhookSecret }, body: `MessageSid=SM1&From=%2B15550199&To=%2B15550100&Body=${encodeURIComponent(adminKey)}` });
     expect(twilio.status).toBe(403);
+    errorAnswers.push(await twilio.text());
 
     // The marker proves the search sees the request log lines: the request id a client sends is logged.
     const marker = `log-marker-${randomUUID()}`;
@@ -135,5 +145,8 @@ describe('a backend process’s logs', () => {
     };
     const found = Object.entries(credentials).filter(([, value]) => logs.includes(value)).map(([name]) => name);
     expect(found).toEqual([]);
+    expect(errorAnswers.length).toBeGreaterThanOrEqual(20);
+    const echoed = Object.entries(credentials).filter(([, value]) => errorAnswers.some((answer) => answer.includes(value))).map(([name]) => name);
+    expect(echoed).toEqual([]);
   });
 });
