@@ -15,10 +15,10 @@ export async function postSignedWebhook(baseUrl: string, path: string, secret: s
 
 /**
  * Posts `raw` with exactly these headers (besides content-type): to replay a captured request byte for
- * byte, or to send a timestamp or signature of the test's choosing.
+ * byte, or to send a timestamp or signature of the test's choosing. `raw` may be bytes (e.g. not UTF-8).
  * @example postRawWebhook(url, '/webhooks/inbound', raw, signedWebhookHeaders(secret, raw, sixMinutesAgo))
  */
-export async function postRawWebhook(baseUrl: string, path: string, raw: string, headers: Record<string, string>): Promise<WebhookAnswer> {
-  const response = await fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: raw });
+export async function postRawWebhook(baseUrl: string, path: string, raw: string | Uint8Array, headers: Record<string, string>): Promise<WebhookAnswer> {
+  const response = await fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof raw === 'string' ? raw : Uint8Array.from(raw) });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }

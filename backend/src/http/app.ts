@@ -17,6 +17,7 @@ import { createTwilioInboundHandler, twilioTenantFinder } from './twilio-inbound
 import { createDemoInboxRouter, demoInboxEnabled } from './demo/demo-inbox-routes.js';
 import { admitTenantWebhook } from './tenant-webhook-limit.js';
 import { retryAfterResponseMeta } from '../trpc/mutation-rate-limit.js';
+import { readTrpcBody, refuseUnreadableBody } from './utf8-body.js';
 import type { BatonEnvironment } from '../env.js';
 
 export interface AppDependencies {
@@ -111,6 +112,8 @@ export function createApp({ services, log, metrics, jobsHealth, batonEnv, webhoo
         openStreams.delete(ctx.res);
       });
     }
+    // Read here so bytes that are not UTF-8 are refused, not turned into U+FFFD and stored (issue 14 item 2).
+    if (ctx.method === 'POST') await readTrpcBody(ctx.req, MAX_BODY_BYTES);
     await nodeHTTPRequestHandler({
       router: appRouter,
       req: ctx.req,
@@ -120,7 +123,10 @@ export function createApp({ services, log, metrics, jobsHealth, batonEnv, webhoo
       // A mutation refused by the per-credential limit says when to retry (Retry-After).
       responseMeta: retryAfterResponseMeta,
       // The event stream opens with a stream ticket; a long-lived credential is refused in connectionParams (the URL).
-      createContext: ({ req, info }) => createContextInner({ services, log, ...requestCredential(req.headers.authorization, info) }),
+      createContext: ({ req, info }) => {
+        refuseUnreadableBody(req);
+        return createContextInner({ services, log, ...requestCredential(req.headers.authorization, info) });
+      },
       onError: ({ error, path }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error.cause ?? error, path, requestId: ctx.state.requestId }, 'procedure failed');
       },

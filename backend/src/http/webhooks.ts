@@ -10,18 +10,18 @@ import { checkTimestamp, isValidSignature, SIGNATURE_HEADER, TIMESTAMP_HEADER } 
 import { acceptedWebhookSecrets } from '../domain/webhook-secret-grace.js';
 import { DomainError } from '../domain/errors.js';
 import { admitTenantWebhook } from './tenant-webhook-limit.js';
+import { decodeUtf8, readBodyUpTo } from './utf8-body.js';
 
 const MAX_BODY_BYTES = 256 * 1024;
 
 async function readRawBody(ctx: Context): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) ctx.throw(413, `Body larger than ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk as Buffer);
+  const raw = await readBodyUpTo(ctx.req, MAX_BODY_BYTES);
+  if (raw === null) {
+    // The rest of the upload is not read: close the connection after the answer instead of reusing it.
+    ctx.set('Connection', 'close');
+    ctx.throw(413, `Body larger than ${MAX_BODY_BYTES} bytes`);
   }
-  return Buffer.concat(chunks);
+  return raw;
 }
 
 function parseJson(raw: Buffer): unknown {
@@ -53,6 +53,12 @@ async function signedBody<T>(ctx: Context, services: Services, schema: ZodType<T
   if (!tenant || !isValidSignature(acceptedWebhookSecrets(tenant, now), timestamp.timestampSeconds, raw, ctx.get(SIGNATURE_HEADER) || undefined)) {
     ctx.status = 401;
     ctx.body = { error: `Invalid signature: ${SIGNATURE_HEADER} must be sha256=<hex HMAC-SHA256 of "<${TIMESTAMP_HEADER}>.<raw body>" with the tenant webhook secret>`, field: SIGNATURE_HEADER };
+    return null;
+  }
+  // Authentic but not UTF-8: refused, not stored with U+FFFD in place of the bytes (issue 14 item 2).
+  if (decodeUtf8(raw) === null) {
+    ctx.status = 400;
+    ctx.body = { error: 'body: must be UTF-8 text', fieldErrors: { body: 'must be UTF-8 text: the request body has bytes that are not UTF-8' } };
     return null;
   }
   const parsed = schema.safeParse(body);
