@@ -118,7 +118,7 @@ export async function runChaos(options: ChaosOptions) {
     const drainStartedAt = Date.now();
     const drained = await waitUntilDrained(db, drainStartedAt + DRAIN_LIMIT_MS);
     const receiverDuplicates = [...answeredPerKey.values()].filter((times) => times > 1).length;
-    const figures = await readChaosFigures(db, tally.acceptedIds, receiverDuplicates);
+    const figures = await readChaosFigures(db, tally.acceptedIds, receiverDuplicates, streamStartedAt);
     const healthDegradedSeen = Object.fromEntries(Object.entries(health).map(([kind, seen]) => [kind, seen!.degradationReported]));
     const healthyAgainAfterMs = Object.fromEntries(Object.entries(health).map(([kind, seen]) => [kind, seen!.healthyAgainAfterMs]));
     const ok =
@@ -134,6 +134,8 @@ export async function runChaos(options: ChaosOptions) {
       maxTimerLateMs: figures.maxTimerLateMs,
       healthDegradedSeen,
       healthyAgainAfterMs,
+      timerLateness: figures.timerLateness,
+      faultStartsS: Object.fromEntries(planFaults(options.seconds).map((fault) => [fault.kind, fault.atMs / 1000])),
       lostDetail: figures.lostDetail,
       receiverDuplicates,
       failedReplies: figures.failedReplies,

@@ -68,6 +68,15 @@ export interface ChaosFigures {
   timersOverdue: number;
   /** Latest timer effect − its due time, over auto-releases and SLA checks; null when none fired. */
   maxTimerLateMs: number | null;
+  /** Per kind: timers fired, the latest one's lateness and due time (ms after `since`), and how many fired over 10 s late. */
+  timerLateness: Record<'autoRelease' | 'slaCheck', TimerLateness>;
+}
+
+export interface TimerLateness {
+  fired: number;
+  maxLateMs: number | null;
+  latestDueAfterStartMs: number | null;
+  over10s: number;
 }
 
 const count = async (db: DataSource, sql: string, parameters: unknown[] = []) => Number((await db.query(sql, parameters))[0].n);
@@ -87,21 +96,30 @@ interface TimerRow {
   dueAt: string | null;
 }
 
-function lateness(rows: TimerRow[]): number[] {
-  return rows.filter((row) => row.dueAt).map((row) => new Date(row.firedAt).getTime() - Date.parse(row.dueAt!));
+function lateness(rows: TimerRow[]): { dueAt: number; lateMs: number }[] {
+  return rows.filter((row) => row.dueAt).map((row) => ({ dueAt: Date.parse(row.dueAt!), lateMs: new Date(row.firedAt).getTime() - Date.parse(row.dueAt!) }));
+}
+
+/** `since`: the stream's start, so the latest timer's due time can be matched with the faults' times. */
+function summarise(rows: TimerRow[], since: number): TimerLateness {
+  const timers = lateness(rows);
+  const latest = timers.reduce<{ dueAt: number; lateMs: number } | null>((worst, timer) => (!worst || timer.lateMs > worst.lateMs ? timer : worst), null);
+  return { fired: rows.length, maxLateMs: latest?.lateMs ?? null, latestDueAfterStartMs: latest ? latest.dueAt - since : null, over10s: timers.filter((timer) => timer.lateMs > 10_000).length };
 }
 
 /**
  * @param acceptedIds message ids of every customer message a backend answered 2xx (`accepted`).
  * @param receiverDuplicates replies the outbound receiver answered 200 more than once.
+ * @param since the stream's start (epoch ms).
  */
-export async function readChaosFigures(db: DataSource, acceptedIds: readonly string[], receiverDuplicates: number): Promise<ChaosFigures> {
+export async function readChaosFigures(db: DataSource, acceptedIds: readonly string[], receiverDuplicates: number, since: number): Promise<ChaosFigures> {
   const notStored = await countNotStored(db, acceptedIds);
   const undecided = await count(db, UNDECIDED);
   const stuck = await count(db, STUCK);
   const autoReleases: TimerRow[] = await db.query(AUTO_RELEASES);
   const slaChecks: TimerRow[] = await db.query(SLA_CHECKS);
-  const late = [...lateness(autoReleases), ...lateness(slaChecks)];
+  const timerLateness = { autoRelease: summarise(autoReleases, since), slaCheck: summarise(slaChecks, since) };
+  const late = Object.values(timerLateness).flatMap((kind) => (kind.maxLateMs === null ? [] : [kind.maxLateMs]));
   return {
     lost: notStored + undecided + stuck,
     lostDetail: { notStored, undecided, stuck },
@@ -113,5 +131,6 @@ export async function readChaosFigures(db: DataSource, acceptedIds: readonly str
     slaBreaches: await count(db, SLA_BREACHES),
     timersOverdue: await count(db, TIMERS_OVERDUE),
     maxTimerLateMs: late.length ? Math.max(...late) : null,
+    timerLateness,
   };
 }
