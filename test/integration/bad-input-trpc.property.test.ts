@@ -126,22 +126,28 @@ function answerOf(status: number, text: string): Answer {
   return { status, code: error?.data?.code ?? null, field: error?.data?.field ?? null, fieldErrors: error?.data?.fieldErrors ?? null };
 }
 
-/** An SSE subscription answers 200 and then an error event (its httpStatus) or its first event (200). */
+/**
+ * An SSE subscription answers 200, then an error event (its httpStatus is the answer) or events. Errors
+ * come right after `connected`: a stream quiet for 2 s after it is open (e.g. no new events yet).
+ */
 async function subscriptionAnswer(response: Response): Promise<Answer> {
   if (response.status !== 200 || !response.body) return answerOf(response.status, await response.text());
   const reader = response.body.getReader();
+  const open: Answer = { status: 200, code: null, field: null, fieldErrors: null };
   let text = '';
   try {
     for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return { status: 500, code: 'stream ended without an answer', field: null, fieldErrors: null };
-      text += Buffer.from(value).toString('utf8');
+      const quiet = text.includes('event: connected') ? new Promise<null>((resolve) => setTimeout(() => resolve(null), 2_000)) : null;
+      const chunk = await (quiet ? Promise.race([reader.read(), quiet]) : reader.read());
+      if (chunk === null) return open;
+      if (chunk.done) return { status: 500, code: 'stream ended without an answer', field: null, fieldErrors: null };
+      text += Buffer.from(chunk.value).toString('utf8');
       const error = /event: serialized-error\ndata: (.*)\n/.exec(text);
       if (error) {
         const data = (JSON.parse(error[1]!) as { data: { httpStatus: number } }).data;
-        return { ...answerOf(data.httpStatus, JSON.stringify({ error: { data } })) };
+        return answerOf(data.httpStatus, JSON.stringify({ error: { data } }));
       }
-      if (/\nid: /.test(`\n${text}`)) return { status: 200, code: null, field: null, fieldErrors: null };
+      if (/\nid: /.test(`\n${text}`)) return open;
     }
   } finally {
     await reader.cancel().catch(() => undefined);
@@ -224,6 +230,51 @@ describe('bad input to every tRPC procedure (issue 14 item 2)', () => {
       );
     });
   }, 120_000);
+
+  // Where the code means strict (shared/routing-rules.ts, business-hours.ts): a typo must not be dropped silently.
+  it('refuses unknown fields inside routing rules and the weekly hours, naming where', async () => {
+    const rulesSave = withInput.find(({ path }) => path === 'rules.save')!;
+    const settingsUpdate = withInput.find(({ path }) => path === 'settings.update')!;
+    const rule = { name: 'Refunds', condition: { keywords: ['refund'] }, actions: [{ type: 'tag', tag: 'billing' }] };
+    const strictPlaces = fc.constantFrom('condition', 'tag action', 'escalate action', 'takeover_hold action', 'weekly hours');
+    const before = await tenantRowCounts(backend.server.db, acme.tenant.id);
+    await fc.assert(
+      fc.asyncProperty(strictPlaces, unknownFields(new Set(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun', 'keywords', 'pattern', 'channel', 'leadTags', 'businessHours', 'type', 'tag', 'teamId', 'reason', 'reasonCode', 'bypassCooldown'])), async (place, extra) => {
+        tally.count('strict nested objects');
+        const actions = { 'tag action': { type: 'tag', tag: 'billing' }, 'escalate action': { type: 'escalate', teamId: acme.team.id, reason: 'Refund' }, 'takeover_hold action': { type: 'takeover_hold' } };
+        const [procedure, input, field] =
+          place === 'weekly hours'
+            ? [settingsUpdate, { expectedVersion: 999_999, businessHours: { weekly: { mon: [{ open: '09:00', close: '17:00' }], ...extra } } }, 'businessHours.weekly']
+            : place === 'condition'
+              ? [rulesSave, { expectedVersion: 999_999, rules: [{ ...rule, condition: { ...rule.condition, ...extra } }] }, 'rules.0.condition']
+              : [rulesSave, { expectedVersion: 999_999, rules: [{ ...rule, actions: [{ ...actions[place], ...extra }] }] }, 'rules.0.actions.0'];
+        const answer = await send(procedure, JSON.stringify(input));
+        expect(namesField(answer, field), `${place} + ${JSON.stringify(extra)}: ${JSON.stringify(answer)}`).toBe(true);
+      }),
+      { numRuns: 25 },
+    );
+    expect(await tenantRowCounts(backend.server.db, acme.tenant.id)).toEqual(before);
+    console.log(`bad input / strict nested objects: ${tally.cases['strict nested objects']} cases`);
+  }, 60_000);
+
+  // tRPC parses no input for a procedure that declares none: a query ignores what its URL carries, and so
+  // does a mutation (webhookSecret.rotate still rotates on a body of garbage). Bytes that are not UTF-8 are refused first.
+  it('answers the procedures without input: a mutation whose body is not UTF-8 with 400, storing nothing; a query ignores its input', async () => {
+    const withoutInput = routerProcedures(appRouter).filter((procedure) => procedure.inputs.length === 0);
+    const garbage = (procedure: RouterProcedure) =>
+      procedure.type === 'mutation' ? notUtf8.map((bytes): string | Buffer => Buffer.from([0x22, ...bytes, 0x22])) : fc.constantFrom<string | Buffer>('{', '{"a":', 'undefined', "{'a':1}", '[1,]');
+    const before = await tenantRowCounts(backend.server.db, acme.tenant.id);
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...withoutInput).chain((procedure) => fc.tuple(fc.constant(procedure), garbage(procedure))), async ([procedure, body]) => {
+        tally.count('no input');
+        const answer = await send(procedure, body);
+        expect(answer.status, `${procedure.path} ← ${JSON.stringify(body.toString())}: ${JSON.stringify(answer)}`).toBe(procedure.type === 'mutation' ? 400 : 200);
+      }),
+      { numRuns: 40 },
+    );
+    expect(await tenantRowCounts(backend.server.db, acme.tenant.id)).toEqual(before);
+    console.log(`bad input / no input: ${tally.cases['no input']} cases over ${withoutInput.length} procedures without input`);
+  }, 60_000);
 
   it('answers huge strings with BAD_REQUEST naming the field, or 413 / 431 when the request is over the limit', async () => {
     await forEveryProcedure('huge strings', async (procedure) => {
