@@ -10,7 +10,9 @@ import { ZAgentReplyWebhook, ZInboundWebhook } from '../../shared/webhooks.js';
 import { caseTally, deeplyNested, notUtf8, refusedFieldValue, unknownFields, withBytesInField, withRawField } from '../support/bad-input.js';
 import { startTestBackend, type TestBackend } from '../support/in-process-server.js';
 import { postRawWebhook, postSignedWebhook, type WebhookAnswer } from '../support/signed-webhook.js';
+import { updateSettings } from '../support/settings.js';
 import { settledTenantRowCounts, tenantRowCounts } from '../support/tenant-rows.js';
+import { createTestClient } from '../support/trpc-client.js';
 
 /** The webhooks' body limit (backend/src/http/webhooks.ts). */
 const MAX_BODY_BYTES = 256 * 1024;
@@ -45,8 +47,10 @@ const WEBHOOKS: Webhook[] = [
 beforeAll(async () => {
   backend = await startTestBackend('bad-input-webhooks', { dialect: 'mysql', redis: true, env: { BATON_WEBHOOKS_PER_SECOND: '100000', BATON_WEBHOOK_BURST: '1000000' } });
   acme = await backend.createTenant('acme');
+  // The AI's reply to the delivery stays scheduled for the whole run, so nothing else writes meanwhile.
+  await updateSettings(createTestClient(backend.server.url, acme.apiKey), { replyCadence: { enabled: true, minDelaySeconds: 3_000, maxDelaySeconds: 3_600 } });
   expect((await postSignedWebhook(backend.server.url, '/webhooks/inbound', acme.webhookSecret, DELIVERED_INBOUND)).status).toBe(202);
-  await settledTenantRowCounts(backend.server.db, acme.tenant.id);
+  await settledTenantRowCounts(backend.server.db, acme.tenant.id, (counts) => counts.scheduled_replies === 1);
 }, 60_000);
 
 afterAll(() => backend?.stop());

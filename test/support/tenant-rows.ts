@@ -18,15 +18,20 @@ export async function tenantRowCounts(db: DataSource, tenantId: string): Promise
 }
 
 /**
- * The counts once the tenant's outbox effects have drained (a background relay deletes them), so that
- * later snapshots change only when a request stores something.
+ * The counts once the tenant's outbox effects have drained (a background relay deletes them) and `ready`
+ * holds (e.g. a drafted reply is there), so that later snapshots change only when a request stores something.
  */
-export async function settledTenantRowCounts(db: DataSource, tenantId: string, timeoutMs = 15_000): Promise<Record<string, number>> {
+export async function settledTenantRowCounts(
+  db: DataSource,
+  tenantId: string,
+  ready: (counts: Record<string, number>) => boolean = () => true,
+  timeoutMs = 15_000,
+): Promise<Record<string, number>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const counts = await tenantRowCounts(db, tenantId);
-    if (!counts.outbox_effects) return counts;
-    if (Date.now() > deadline) throw new Error(`tenant ${tenantId} still has ${counts.outbox_effects} outbox effects after ${timeoutMs} ms`);
+    if (!counts.outbox_effects && ready(counts)) return counts;
+    if (Date.now() > deadline) throw new Error(`tenant ${tenantId} not settled after ${timeoutMs} ms: ${JSON.stringify(counts)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -26,15 +26,15 @@ type BodyProblem = 'not_utf8' | 'too_large';
 const problems = new WeakMap<IncomingMessage, BodyProblem>();
 
 /**
- * The body, or null once it passes `maxBytes`. The rest is left unread (as tRPC does), not destroyed: a
- * destroyed request resets the connection, and the client may never read the 413.
+ * The body, or null once it passes `maxBytes` (or the client leaves). The rest is not kept, but the request
+ * is not destroyed (as tRPC does): a destroyed request resets the connection before the client reads the 413.
  */
 export function readBodyUpTo(req: IncomingMessage, maxBytes: number): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const finish = (settle: () => void) => {
-      req.off('data', onData).off('end', onEnd).off('error', onError);
+      req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
       settle();
     };
     const onData = (chunk: Buffer) => {
@@ -44,7 +44,9 @@ export function readBodyUpTo(req: IncomingMessage, maxBytes: number): Promise<Bu
     };
     const onEnd = () => finish(() => resolve(Buffer.concat(chunks)));
     const onError = (error: Error) => finish(() => reject(error));
-    req.on('data', onData).on('end', onEnd).on('error', onError);
+    // The client went away mid-upload: nobody reads the answer, but the request must not wait forever.
+    const onClose = () => finish(() => resolve(null));
+    req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
   });
 }
 

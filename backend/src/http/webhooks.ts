@@ -17,7 +17,7 @@ const MAX_BODY_BYTES = 256 * 1024;
 async function readRawBody(ctx: Context): Promise<Buffer> {
   const raw = await readBodyUpTo(ctx.req, MAX_BODY_BYTES);
   if (raw === null) {
-    // The rest of the upload is not read: close the connection after the answer instead of reusing it.
+    // The rest of the upload is not kept: close the connection after the answer instead of reusing it.
     ctx.set('Connection', 'close');
     ctx.throw(413, `Body larger than ${MAX_BODY_BYTES} bytes`);
   }
