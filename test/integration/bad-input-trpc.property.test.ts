@@ -175,6 +175,8 @@ async function forEveryProcedure(property: string, check: (procedure: RouterProc
   for (const procedure of withInput) await check(procedure);
   expect(await tenantRowCounts(backend.server.db, acme.tenant.id), `${property} stored something`).toEqual(before);
   expect((await fetch(`${backend.server.url}/healthz`)).status).toBe(200);
+  // A property whose filters left nothing to send would pass without testing anything.
+  expect(tally.cases[property] ?? 0, `${property}: cases run`).toBeGreaterThanOrEqual(withInput.length);
   console.log(`bad input / ${property}: ${tally.cases[property]} cases over ${withInput.length} procedures`);
 }
 
