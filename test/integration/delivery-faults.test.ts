@@ -2,7 +2,6 @@
 // posting to a local receiver that records idempotency keys: a backend SIGKILLed between delivery
 // and acknowledgement, an acknowledgement whose commit fails, and a takeover while a reply is leaving.
 // Each ends with one message at the receiver and one in Baton.
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScheduledReplyEntity } from '../../backend/src/db/entities/conversation.entities.js';
 import type { CreatedTenant } from '../../backend/src/features/admin/tenants.service.js';
@@ -10,19 +9,11 @@ import { startDeliveryReceiver, type DeliveryReceiver, type DeliveryVerdict } fr
 import { startTestBackend, type TestBackend } from '../support/in-process-server.js';
 import { REDIS_URL } from '../support/services.js';
 import { updateSettings } from '../support/settings.js';
-import { postSignedWebhook } from '../support/signed-webhook.js';
+import { customerWrites, startBackendDeliveringTo } from '../support/backend-delivering-to.js';
 import { spawnBackend, type SpawnedBackend } from '../support/spawned-backend.js';
-import { createTestClient, type TestClient } from '../support/trpc-client.js';
+import type { TestClient } from '../support/trpc-client.js';
 import { waitFor } from '../e2e/support/wait.js';
 import { storedTimeline } from './stored-timeline.js';
-
-const customerWrites = async (url: string, tenant: CreatedTenant, body = 'What are your opening hours?') => {
-  const response = await postSignedWebhook(url, '/webhooks/inbound', tenant.webhookSecret, {
-    tenant: tenant.tenant.slug, connector: 'sms-gateway', externalConversationId: `t-${randomUUID()}`, externalMessageId: randomUUID(), lead: { phone: '+15550111' }, channel: 'sms', body,
-  });
-  expect(response.status).toBe(202);
-  return response.body as { conversationId: string; messageId: string };
-};
 
 /** What Baton recorded of one reply: its row, its outbound message rows, its `message.sent` and `reply.sent` events. */
 async function bookkeeping(backend: TestBackend, replyId: string, conversationId: string) {
@@ -109,15 +100,8 @@ describe('in one backend', () => {
       await gate;
       return 'answer';
     });
-    backend = await startTestBackend('delivery-ack', {
-      dialect: 'mysql',
-      redis: true,
-      env: { BATON_OUTBOUND_WEBHOOK_URL: receiver.url, BATON_OUTBOUND_WEBHOOK_SECRET: receiver.secret, BATON_OUTBOUND_WEBHOOK_TIMEOUT_MS: '5000' },
-    });
-    acme = await backend.createTenant('acme');
-    const admin = createTestClient(backend.server.url, acme.apiKey);
-    const agent = await admin.agents.create.mutate({ email: 'sam@acme.test', name: 'Sam' });
-    sam = createTestClient(backend.server.url, (await admin.apiKeys.create.mutate({ name: 'sam', role: 'agent', agentId: agent.id })).key);
+    let admin: TestClient;
+    ({ backend, acme, admin, sam } = await startBackendDeliveringTo('delivery-ack', receiver, 5000));
     await updateSettings(admin, { replyCadence: { enabled: true, minDelaySeconds: 600, maxDelaySeconds: 600 } });
   }, 60_000);
 

@@ -1,6 +1,6 @@
 // Delivery timing: backoff, giving up, and the deliver job's handover after the inline attempt.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DELIVERY_POLICY, deliveryHandoverAt, deliveryJobRetryDelayMs, nextDeliveryDelayMs, type DeliveryPolicy } from './delivery-policy.js';
+import { DEFAULT_DELIVERY_POLICY, deliveryHandoverAt, deliveryRetryWindowMs, deliveryJobRetryDelayMs, nextDeliveryDelayMs, type DeliveryPolicy } from './delivery-policy.js';
 
 describe('nextDeliveryDelayMs', () => {
   it.each([
@@ -8,10 +8,17 @@ describe('nextDeliveryDelayMs', () => {
     [2, 4000],
     [3, 8000],
     [4, 16_000],
-    [5, null],
-    [6, null],
-  ])('after %i failed attempts of the default 5: %s', (failed, delay) => {
+    [5, 32_000],
+    [6, 60_000],
+    [9, 60_000],
+    [10, null],
+    [11, null],
+  ])('after %i failed attempts of the default 10: %s', (failed, delay) => {
     expect(nextDeliveryDelayMs(DEFAULT_DELIVERY_POLICY, failed)).toBe(delay);
+  });
+
+  it('rides out a connector outage of about 5 minutes before giving up', () => {
+    expect(deliveryRetryWindowMs(DEFAULT_DELIVERY_POLICY)).toBe(302_000);
   });
 
   it('gives up at once with a single attempt', () => {

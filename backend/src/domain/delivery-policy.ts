@@ -6,8 +6,19 @@ export interface DeliveryPolicy {
   retryDelayMs(attempt: number): number;
 }
 
-/** 5 attempts, 2 s / 4 s / 8 s / 16 s apart (60 s at most). */
-export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = { maxAttempts: 5, retryDelayMs: (attempt) => Math.min(2 ** attempt * 1000, 60_000) };
+/**
+ * 10 attempts, 2 s / 4 s / 8 s / 16 s / 32 s apart, then 60 s (4 times): the last attempt is made about
+ * 5 minutes (302 s) after the first, so a connector outage of a few minutes delays a message instead of
+ * failing it (issue 14: a one-minute outage failed ~200 replies under the old 30 s of retries).
+ */
+export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = { maxAttempts: 10, retryDelayMs: (attempt) => Math.min(2 ** attempt * 1000, 60_000) };
+
+/** From the first attempt to the last one of `policy` when every attempt fails at once (the connector's own timeouts add to it). */
+export function deliveryRetryWindowMs(policy: DeliveryPolicy): number {
+  let total = 0;
+  for (let failed = 1; failed < policy.maxAttempts; failed += 1) total += policy.retryDelayMs(failed);
+  return total;
+}
 
 /**
  * How long to wait after `failedAttempts` failed attempts; null: give up (the delivery is `failed`).

@@ -56,8 +56,11 @@ export type FailureOutcome = 'retry' | 'failed' | 'gone';
 /** One kind of outbound message (a scheduled reply, an agent message): how to read, acknowledge and fail it. */
 export interface DeliveryTarget {
   kind: string;
-  /** The message to hand over, or null when nothing is left to deliver (acknowledged, ended). */
-  load(tenantId: string, id: string): Promise<OutboundMessage | null>;
+  /**
+   * The message to hand over, or null when nothing is left to deliver (acknowledged, ended, or ended
+   * now because a retry may no longer go out). `removeJob`: the deliver job is not the caller.
+   */
+  load(tenantId: string, id: string, options: { removeJob: boolean }): Promise<OutboundMessage | null>;
   /**
    * The second transaction: records the delivery once, whichever attempt gets there first.
    * `removeJob`: the deliver job is not the caller; `message`: what was delivered (as `load` read it).
@@ -70,7 +73,7 @@ export interface DeliveryTarget {
 export function createOutboundDelivery(connectors: ConnectorChoice, log: Logger, target: DeliveryTarget) {
   /** One attempt by the connector chosen for the message; resolves the failure in words (null when delivered, or nothing was left to do) and the connector's name. */
   async function attempt(tenantId: string, id: string, removeJob: boolean): Promise<{ error: string | null; connector: string | null }> {
-    const message = await target.load(tenantId, id);
+    const message = await target.load(tenantId, id, { removeJob });
     if (!message) return { error: null, connector: null };
     let connector: string | null = null;
     try {

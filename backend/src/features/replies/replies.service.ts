@@ -1,7 +1,7 @@
 // Scheduled AI replies (SPEC §3): the banner's Send Now / Edit & Send / Cancel and the send job's
 // claim — the cut-off — and the reply's delivery after it commits (./reply-delivery.ts).
 import type { Principal } from '../../auth/principal.js';
-import { MessageEntity, ScheduledReplyEntity, type ConversationRow, type ScheduledReplyRow } from '../../db/entities/conversation.entities.js';
+import { ScheduledReplyEntity, type ConversationRow, type ScheduledReplyRow } from '../../db/entities/conversation.entities.js';
 import type { Connector } from '../../connectors/connector.js';
 import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from '../../domain/delivery-policy.js';
 import { DomainError } from '../../domain/errors.js';
@@ -11,7 +11,7 @@ import type { Scheduler } from '../../jobs/scheduler.js';
 import { applyReplyDecision } from './reply-effects.js';
 import { createReplyDelivery } from './reply-delivery.js';
 import { lockReply } from './replies-store.js';
-import { lastHumanActivityAt, takeoverStateOf } from '../conversations/takeover-effects.js';
+import { readSafetyRail } from './reply-safety-rail.js';
 import { withTransaction, type Infrastructure, type UnitOfWork } from '../../platform/unit-of-work.js';
 
 export { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy };
@@ -77,16 +77,9 @@ export function createRepliesService(infra: Infrastructure, jobs: Scheduler, con
 
     /** The send job: the claim re-checks takeover and the safety rail under the conversation lock. */
     async sendDue(payload: ReplySendPayload): Promise<void> {
-      await claimThenDeliver(payload.tenantId, payload.replyId, 'system', false, async (reply, conversation, uow) => {
-        const answered = await uow.manager.getRepository(MessageEntity).findOneBy({ id: reply.inReplyToMessageId, tenantId: payload.tenantId });
-        const rail = {
-          lastCustomerMessageAt: conversation.lastCustomerMessageAt,
-          lastAgentMessageAt: lastHumanActivityAt(conversation),
-          inReplyToMessageAt: answered?.createdAt ?? null,
-          takeover: takeoverStateOf(conversation),
-        };
-        return decideClaimDue(reply, { rail }, uow.now);
-      });
+      await claimThenDeliver(payload.tenantId, payload.replyId, 'system', false, async (reply, conversation, uow) =>
+        decideClaimDue(reply, { rail: await readSafetyRail(uow, reply, conversation) }, uow.now),
+      );
     },
 
     /** The `reply.deliver` job's handler, backoff and last resort. */

@@ -6,11 +6,13 @@ import { asConnectorChoice, type Connector, type OutboundMessage } from '../../c
 import { MessageEntity, ScheduledReplyEntity, type ScheduledReplyRow } from '../../db/entities/conversation.entities.js';
 import { deliveryHandoverAt, deliveryJobLockLifetimeMs, deliveryJobRetryDelayMs, nextDeliveryDelayMs, type DeliveryPolicy } from '../../domain/delivery-policy.js';
 import { decideDelivered, decideDeliveryFailed } from '../../domain/scheduled-reply.js';
+import { decideDeliveryRetry } from '../../domain/reply-retry.js';
 import { armReplyDelivery, cancelReplyDelivery, type ReplyDeliverPayload } from './replies.jobs.js';
 import type { JobHandling, Scheduler } from '../../jobs/scheduler.js';
 import { createOutboundDelivery, loadOutboundAddressing, outboundRecordId, type DeliveryTarget, type FailureOutcome, type OutboundAddressing } from './outbound-delivery.js';
 import { applyReplyDecision } from './reply-effects.js';
 import { lockReply } from './replies-store.js';
+import { readSafetyRail } from './reply-safety-rail.js';
 import { withTransaction, type Infrastructure, type UnitOfWork } from '../../platform/unit-of-work.js';
 
 const authorOf = (reply: ScheduledReplyRow) => (reply.editedByAgentId ? 'agent' : 'ai');
@@ -51,11 +53,31 @@ export function createReplyDelivery(infra: Infrastructure, jobs: Scheduler, conn
     });
   }
 
+  /**
+   * Before a retry of an AI reply (issue 14): under the conversation's lock — the one a takeover and an
+   * agent's message take — re-checks takeover and the safety rail, and ends the reply `failed` with the
+   * reason if either says no. True when it ended (nothing is delivered). A takeover committed after
+   * this check finds the attempt already on its way, as at the cut-off.
+   */
+  async function stoppedBeforeRetry(tenantId: string, replyId: string, insideJob: boolean): Promise<boolean> {
+    return withTransaction(infra, tenantId, async (uow) => {
+      const { reply, conversation } = await lockReply(uow, tenantId, replyId);
+      if (reply.status !== 'sending') return true;
+      const decision = decideDeliveryRetry(reply, { attempts: reply.attempts, lastError: reply.lastError, rail: await readSafetyRail(uow, reply, conversation) }, uow.now);
+      if (!decision.changed) return false;
+      // The reason is the banner's error (failedReply.error reads lastError); the connector's error stays on the timeline.
+      // Not applied: another attempt ended it meanwhile; nothing to deliver either way.
+      await applyReplyDecision(uow, jobs, reply, decision, { actor: 'system', conflictIsError: false, keepDeliveryJob: insideJob, alsoSet: { lastError: decision.next.endReason } });
+      return true;
+    });
+  }
+
   const target: DeliveryTarget = {
     kind: 'reply',
-    async load(tenantId, replyId) {
+    async load(tenantId, replyId, { removeJob }) {
       const reply = await replies().findOneBy({ id: replyId, tenantId });
       if (reply?.status !== 'sending') return null;
+      if (reply.attempts > 0 && authorOf(reply) === 'ai' && (await stoppedBeforeRetry(tenantId, replyId, !removeJob))) return null;
       return outboundOf(reply, await loadOutboundAddressing(infra.db.manager, tenantId, reply.conversationId));
     },
     async acknowledge(tenantId, replyId, { removeJob, message }) {
