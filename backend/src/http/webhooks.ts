@@ -11,6 +11,7 @@ import { acceptedWebhookSecrets } from '../domain/webhook-secret-grace.js';
 import { DomainError } from '../domain/errors.js';
 import { admitTenantWebhook } from './tenant-webhook-limit.js';
 import { decodeUtf8, readBodyUpTo } from './utf8-body.js';
+import { answerDatabaseUnreachable } from './database-unreachable-answer.js';
 
 const MAX_BODY_BYTES = 256 * 1024;
 
@@ -72,7 +73,8 @@ async function signedBody<T>(ctx: Context, services: Services, schema: ZodType<T
 }
 
 export function mountWebhooks(routes: Router, services: Services): void {
-  routes.post('/webhooks/inbound', async (ctx) => {
+  const unreachableDatabase = answerDatabaseUnreachable(services.infra.log);
+  routes.post('/webhooks/inbound', unreachableDatabase, async (ctx) => {
     const request = await signedBody(ctx, services, ZInboundWebhook);
     if (!request || !(await admitTenantWebhook(ctx, services.rateLimits, request.tenant.id))) return;
     const result = await services.inbound.receive(request.tenant, request.body);
@@ -81,7 +83,7 @@ export function mountWebhooks(routes: Router, services: Services): void {
   });
 
   /** An agent reply seen by the helpdesk or gateway: the same command as messages.recordAgentReply. */
-  routes.post('/webhooks/agent-reply', async (ctx) => {
+  routes.post('/webhooks/agent-reply', unreachableDatabase, async (ctx) => {
     const request = await signedBody(ctx, services, ZAgentReplyWebhook);
     if (!request || !(await admitTenantWebhook(ctx, services.rateLimits, request.tenant.id))) return;
     try {
