@@ -17,7 +17,7 @@ import { planFaults, type FaultKind } from './fault-plan';
 import { readChaosFigures } from './figures';
 import { prepareFault } from './fault-actions';
 import { watchHealthThrough, type FaultHealth } from './health-watch';
-import { createPrivateMariadb } from './private-mariadb';
+import { createPrivateMariadb } from '../../test/support/private-mariadb';
 import { startSteadyStream } from './steady-stream';
 
 export interface ChaosOptions {

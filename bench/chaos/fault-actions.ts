@@ -3,7 +3,7 @@ import type { PrivateRedis } from '../../test/support/private-redis';
 import type { BackendProcess } from '../support/backend-process';
 import type { PlannedFault } from './fault-plan';
 import type { HealthSample } from './health-watch';
-import type { PrivateMariadb } from './private-mariadb';
+import type { PrivateMariadb } from '../../test/support/private-mariadb';
 
 export interface FaultTargets {
   /** The live backend processes; the kill fault replaces the second one (and its URL in `liveUrls`). */

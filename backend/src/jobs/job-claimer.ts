@@ -5,6 +5,8 @@ import type { JobParameters } from 'agenda';
 import type { DataSource } from 'typeorm';
 import { serialised } from '../db/serialised.js';
 import { UNLIMITED_CAPACITY, type ClaimCapacity } from './claim-capacity.js';
+import { isDatabaseUnreachable } from '../db/errors.js';
+import { retryWhileUnreachable } from './unreachable-retry.js';
 import { parseTime, placeholders, rowToJob, type JobRow, type SqlValues } from './job-rows.js';
 import { withLockRetry } from './lock-retry.js';
 import { execute } from './sql-exec.js';
@@ -12,6 +14,8 @@ import { execute } from './sql-exec.js';
 interface Buffered {
   job: JobParameters;
   claimedAtMs: number;
+  /** Until when releasing this claim is worth retrying while the database is unreachable (lockSafeUntilMs). */
+  lockSafeUntilMs: number;
   /** The lock and the row's columns as claimed (raw values): a late hand-out checks the row still has them. */
   claimed: { lockedAt: Date | string | null; nextRunAt: Date | string | null; data: string };
 }
@@ -56,6 +60,14 @@ export interface JobClaimerOptions {
   onDue?: (name: string) => void;
 }
 
+/**
+ * Until when a lock taken at `lockedAt` is still this process's to write under (95 % of the lock
+ * lifetime, `now - lockDeadline` in Agenda's request): past it another process may claim the job.
+ */
+export function lockSafeUntilMs(lockedAt: Date, request: Pick<ClaimRequest, 'now' | 'lockDeadline'>): number {
+  return lockedAt.getTime() + (request.now.getTime() - request.lockDeadline.getTime()) * 0.95;
+}
+
 /** While jobs are held for their due time, a claim that was not full covers the fills of this long after it. */
 const RECENT_CLAIM_MS = 100;
 
@@ -69,6 +81,9 @@ const FRESH_CLAIM_MS = 100;
 
 /** Since when a buffered claim has been waiting to be handed out: its claim, or its due time if later. */
 const heldSinceMs = (entry: Buffered): number => Math.max(entry.claimedAtMs, entry.job.nextRunAt?.getTime() ?? 0);
+
+/** The columns a buffered claim is checked against when handed out late, as the claim left them. */
+const claimedColumns = (row: JobRow): Buffered['claimed'] => ({ lockedAt: row.locked_at, nextRunAt: row.next_run_at, data: row.data });
 
 /** A candidate's due instant (ms); the query only returns rows with one. */
 const dueMs = (value: Date | string): number => parseTime(value)!.getTime();
@@ -247,7 +262,13 @@ export class JobClaimer {
       const [entry] = buffer.jobs.splice(index, 1);
       // Held for its due time, a claim is as Agenda's queue would have held it: fresh from when it became due.
       if (Date.now() - heldSinceMs(entry!) <= FRESH_CLAIM_MS) return entry!.job;
-      const revalidated = await this.revalidate(entry!);
+      const revalidated = await this.revalidate(entry!).catch((error: unknown) => {
+        // Still claimed by us (the database did not answer): kept, for a later hand-out or release.
+        buffer.jobs.push(entry!);
+        buffer.jobs.sort((a, b) => runOrder(a.job, b.job));
+        this.scheduleLeftoverRelease();
+        throw error;
+      });
       if (revalidated) return revalidated;
     }
   }
@@ -323,13 +344,16 @@ export class JobClaimer {
     this.leftoverTimer.unref();
   }
 
-  /** Unlocks claims this process still holds (only where the lock is still ours). */
-  private async release(entries: Buffered[]): Promise<void> {
+  /**
+   * Unlocks claims this process still holds (only where the lock is still ours). While the database
+   * is unreachable this waits for it, as long as the lock is ours: otherwise the jobs would wait for
+   * their lock to expire (60 s) once it is back.
+   */
+  private async release(entries: Pick<Buffered, 'job' | 'claimed' | 'lockSafeUntilMs'>[]): Promise<void> {
     const inLockOrder = [...entries].sort((a, b) => (String(a.job._id) < String(b.job._id) ? -1 : 1));
-    for (const { job, claimed } of inLockOrder) {
-      await withLockRetry(() =>
-        serialised(this.db, () => this.db.query('UPDATE jobs SET locked_at = NULL WHERE id = ? AND locked_at = ?', [job._id, claimed.lockedAt])),
-      ).catch(() => undefined); // not released: the lock expires after its lifetime
+    for (const { job, claimed, lockSafeUntilMs: untilMs } of inLockOrder) {
+      const unlock = () => serialised(this.db, () => this.db.query('UPDATE jobs SET locked_at = NULL WHERE id = ? AND locked_at = ?', [job._id, claimed.lockedAt]));
+      await retryWhileUnreachable(() => withLockRetry(unlock), untilMs).catch(() => undefined); // not released: the lock expires after its lifetime
       this.noteNotification(job.name); // claimable again, and no notification says so
     }
   }
@@ -340,7 +364,7 @@ export class JobClaimer {
     const rows = this.sql.isSqlite
       ? await this.claimOnSqlite(request, limit)
       : await withLockRetry(() => this.claimOnMysql(request, limit, (nothingDueBeforeMs) => this.drained.set(request.name, { nothingDueBeforeMs, notifications })));
-    return rows.map((row) => ({ job: rowToJob(row), claimed: { lockedAt: row.locked_at, nextRunAt: row.next_run_at, data: row.data } }));
+    return rows.map((row) => ({ job: rowToJob(row), claimed: claimedColumns(row), lockSafeUntilMs: lockSafeUntilMs(request.now, request) }));
   }
 
   private shouldScanExpiredSoon(name: string): boolean {
@@ -407,8 +431,14 @@ export class JobClaimer {
           ...rows.map((row) => row.id).sort(),
         ]);
       }
-      await runner.commitTransaction();
-      return rows.map((row) => ({ ...row, locked_at: request.now, last_modified_by: request.lastModifiedBy }));
+      const claimedRows = rows.map((row) => ({ ...row, locked_at: request.now, last_modified_by: request.lastModifiedBy }));
+      await runner.commitTransaction().catch((error: unknown) => {
+        // The connection died with the COMMIT: the server may have committed it, locking rows this
+        // process does not hold. Unlock those (still at this claim's lock) once the database answers.
+        if (isDatabaseUnreachable(error)) void this.release(claimedRows.map((row) => ({ job: rowToJob(row), claimed: claimedColumns(row), lockSafeUntilMs: lockSafeUntilMs(request.now, request) })));
+        throw error;
+      });
+      return claimedRows;
     } catch (error) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       throw error;

@@ -6,6 +6,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../logger.js';
 import { agendaClaimCapacity, assertAgendaCapacityReadable } from './claim-capacity.js';
+import { retryWhileUnreachable } from './unreachable-retry.js';
 import { LocalNotificationChannel } from './local-notification-channel.js';
 import { RedisNotificationChannel } from './redis-notification-channel.js';
 import type { JobDefinition, ScheduledJob, ScheduledPayload } from './scheduler.js';
@@ -149,9 +150,13 @@ export function createJobEngine(options: JobEngineOptions) {
           const lateSeconds = (Date.now() - Date.parse(parsed.data.dueAt)) / 1000;
           if (Number.isFinite(lateSeconds)) options.metrics?.jobLateness.observe({ job: definition.name }, Math.max(0, lateSeconds));
           const jobLockLifetimeMs = definition.lockLifetimeMs ?? lockLifetimeMs;
+          const deadlineMs = deadlineOf(job, jobLockLifetimeMs);
           inFlight += 1;
           try {
-            await withDeadline(definition.handle(parsed.data, job as Job<T>), deadlineOf(job, jobLockLifetimeMs), definition.name, jobLockLifetimeMs);
+            // A run cut by a lost database connection runs again here, while the lock is ours, once
+            // the database answers (handlers are idempotent): not a failure counted against its retries.
+            const handleUntilDbAnswers = retryWhileUnreachable(() => definition.handle(parsed.data, job as Job<T>), deadlineMs);
+            await withDeadline(handleUntilDbAnswers, deadlineMs, definition.name, jobLockLifetimeMs);
           } catch (error) {
             options.metrics?.jobFailures.inc({ job: definition.name, reason: error instanceof JobTimeoutError ? 'timeout' : 'handler' });
             const attempt = (job.attrs.failCount ?? 0) + 1;

@@ -1,11 +1,13 @@
 // Groups Agenda's saveJobState calls: concurrent state writes become one UPDATE (one commit)
 // instead of one transaction each — the commit rate is this machine's ceiling (reference/toolchain.md).
 // A group takes its rows in id order, is retried when it loses a deadlock, and a row the database
-// refuses fails alone: the group is then written row by row (issue 11 item 9).
+// refuses fails alone: the group is then written row by row (issue 11 item 9). A write that finds the
+// database unreachable is retried while the job's lock is ours (issue 14 item 1).
 import type { JobParameters } from 'agenda';
 import type { DataSource } from 'typeorm';
 import { serialised } from '../db/serialised.js';
 import { placeholders, stateColumns, type SqlValues, type StateColumns } from './job-rows.js';
+import { retryWhileUnreachable } from './unreachable-retry.js';
 import { withLockRetry } from './lock-retry.js';
 import { execute } from './sql-exec.js';
 
@@ -13,6 +15,8 @@ interface PendingWrite {
   id: string;
   name: string;
   columns: StateColumns;
+  /** Epoch ms until which the write is retried while the database is unreachable (0: not retried). */
+  retryUntilMs: number;
   resolve(): void;
   reject(error: Error): void;
 }
@@ -29,11 +33,14 @@ export class JobStateWriter {
     private readonly sql: SqlValues,
   ) {}
 
-  /** Resolves once the state is written; rejects when the job's row no longer exists. */
-  write(job: JobParameters, lastModifiedBy: string | null): Promise<void> {
+  /**
+   * Resolves once the state is written; rejects when the job's row no longer exists, or when the
+   * database is still unreachable at `retryUntilMs` (the end of this process's lock on the job).
+   */
+  write(job: JobParameters, lastModifiedBy: string | null, retryUntilMs = 0): Promise<void> {
     if (!job._id) return Promise.reject(new Error('Cannot save job state without a job id'));
     return new Promise((resolve, reject) => {
-      this.pending.push({ id: String(job._id), name: job.name, columns: stateColumns(job, this.sql, lastModifiedBy), resolve, reject });
+      this.pending.push({ id: String(job._id), name: job.name, columns: stateColumns(job, this.sql, lastModifiedBy), retryUntilMs, resolve, reject });
       this.scheduleFlush();
     });
   }
@@ -82,9 +89,13 @@ export class JobStateWriter {
     }
   }
 
-  /** The ids of the rows written (the others are gone); retried when chosen as a deadlock victim. */
+  /**
+   * The ids of the rows written (the others are gone); retried when chosen as a deadlock victim, and
+   * while the database is unreachable until the earliest of the group's locks ends.
+   */
   private writeRows(writes: PendingWrite[]): Promise<Set<string>> {
-    return withLockRetry(() => (this.sql.isSqlite ? this.writeOnSqlite(writes) : this.writeOnMysql(writes)));
+    const retryUntilMs = Math.min(...writes.map((write) => write.retryUntilMs));
+    return retryWhileUnreachable(() => withLockRetry(() => (this.sql.isSqlite ? this.writeOnSqlite(writes) : this.writeOnMysql(writes))), retryUntilMs);
   }
 
   /** One UPDATE … SET col = CASE id WHEN … END for the whole group. */

@@ -17,7 +17,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { serialised } from '../db/serialised.js';
 import type { ClaimCapacity } from './claim-capacity.js';
-import { JobClaimer } from './job-claimer.js';
+import { JobClaimer, lockSafeUntilMs } from './job-claimer.js';
 import {
   dataMatches,
   definitionColumns,
@@ -53,6 +53,11 @@ export class SqlJobRepository implements JobRepository {
   private readonly sql: SqlValues;
   private readonly claimer: JobClaimer;
   private readonly stateWriter: JobStateWriter;
+  /**
+   * Until when this process may still write the state of each job it handed to Agenda (its lock is
+   * ours): a write that finds the database unreachable is retried until then (issue 14 item 1).
+   */
+  private readonly stateWritableUntilMs = new Map<string, number>();
 
   constructor(
     private readonly db: DataSource,
@@ -167,7 +172,11 @@ export class SqlJobRepository implements JobRepository {
   }
 
   async saveJobState(job: JobParameters, options: JobRepositoryOptions | undefined): Promise<void> {
-    await this.stateWriter.write(job, options?.lastModifiedBy ?? null);
+    const id = String(job._id);
+    const writableUntilMs = this.stateWritableUntilMs.get(id) ?? 0;
+    // Agenda's last write of a run clears lockedAt: the lock is given up with it.
+    if (!job.lockedAt) this.stateWritableUntilMs.delete(id);
+    await this.stateWriter.write(job, options?.lastModifiedBy ?? null, writableUntilMs);
   }
 
   async lockJob(job: JobParameters, options: JobRepositoryOptions | undefined): Promise<JobParameters | undefined> {
@@ -184,6 +193,7 @@ export class SqlJobRepository implements JobRepository {
   /** Unlocks a job that is not being processed (nextRunAt set), as Agenda's own backends do. */
   async unlockJob(job: JobParameters): Promise<void> {
     if (!job._id) return;
+    this.stateWritableUntilMs.delete(String(job._id));
     await this.run('UPDATE jobs SET locked_at = NULL WHERE id = ? AND next_run_at IS NOT NULL', [String(job._id)]);
     this.claimer.noteNotification(job.name);
   }
@@ -207,7 +217,19 @@ export class SqlJobRepository implements JobRepository {
     now: Date | undefined,
     options: JobRepositoryOptions | undefined,
   ): Promise<JobParameters | undefined> {
-    return this.claimer.next({ name: jobName, nextScanAt, lockDeadline, now: now ?? new Date(), lastModifiedBy: options?.lastModifiedBy ?? null });
+    const request = { name: jobName, nextScanAt, lockDeadline, now: now ?? new Date(), lastModifiedBy: options?.lastModifiedBy ?? null };
+    const job = await this.claimer.next(request);
+    if (job?.lockedAt) this.noteLockHeld(String(job._id), lockSafeUntilMs(job.lockedAt, request));
+    return job;
+  }
+
+  /** Remembers a handed-out job's lock (no statement); entries of runs Agenda dropped are pruned as they expire. */
+  private noteLockHeld(id: string, untilMs: number): void {
+    if (this.stateWritableUntilMs.size >= 10_000) {
+      const now = Date.now();
+      for (const [heldId, heldUntilMs] of this.stateWritableUntilMs) if (heldUntilMs < now) this.stateWritableUntilMs.delete(heldId);
+    }
+    this.stateWritableUntilMs.set(id, untilMs);
   }
 
   async saveJob<DATA = unknown>(job: JobParameters<DATA>, options: JobRepositoryOptions | undefined): Promise<JobParameters<DATA>> {

@@ -1,10 +1,10 @@
-// A throwaway mariadbd on its own port and data directory, so the chaos run can kill and restart its
-// database without touching the machine's shared MariaDB (3306), which other suites use meanwhile.
+// A throwaway mariadbd on its own port and data directory, so the chaos run and the database-outage
+// tests can kill and restart it without touching the shared MariaDB (3306) other suites use meanwhile.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort, killServer, waitForPort } from '../../test/support/private-redis';
+import { freePort, killServer, waitForPort } from './private-redis';
 
 export interface PrivateMariadb {
   /** Server URL without a database, e.g. `mysql://root@127.0.0.1:41234`. */
@@ -31,7 +31,7 @@ function run(command: string, args: string[]): Promise<void> {
 
 /** Creates the data directory (`mariadb-install-db`, root without a password on 127.0.0.1); call start() next. */
 export async function createPrivateMariadb(): Promise<PrivateMariadb> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'baton-chaos-mariadb-'));
+  const dir = await mkdtemp(path.join(tmpdir(), 'baton-private-mariadb-'));
   const dataDir = path.join(dir, 'data');
   const port = await freePort();
   await run('mariadb-install-db', ['--no-defaults', `--datadir=${dataDir}`, '--auth-root-authentication-method=normal', '--user=root', '--skip-test-db']);
