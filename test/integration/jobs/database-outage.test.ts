@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { openDatabase } from '../../../backend/src/db/data-source.js';
 import { DEFAULT_LOCK_LIFETIME_MS, createJobEngine } from '../../../backend/src/jobs/job-engine.js';
+import { SqlJobRepository } from '../../../backend/src/jobs/sql-job-repository.js';
 import { createLogger } from '../../../backend/src/logger.js';
 import { waitUntil } from '../../support/job-engine-kit.js';
 import { createPrivateMariadb, type PrivateMariadb } from '../../support/private-mariadb.js';
@@ -25,6 +26,14 @@ describe('timers due while MariaDB is down', () => {
     await mariadb.start();
     db = await openDatabase({ databaseUrl: `${mariadb.serverUrl}/baton_outage`, sqlitePath: '', poolSize: 10 });
   }, 60_000);
+
+  /** SIGKILLs mariadbd, keeps it down for OUTAGE_MS, starts it again; answers when it is back (epoch ms). */
+  const crashDatabase = async (): Promise<number> => {
+    await mariadb.kill();
+    await sleep(OUTAGE_MS);
+    await mariadb.start();
+    return Date.now();
+  };
 
   afterAll(async () => {
     await db?.destroy().catch(() => undefined);
@@ -64,10 +73,7 @@ describe('timers due while MariaDB is down', () => {
     await engine.repository.insertMany(jobs);
     try {
       await sleep(killAtMs - Date.now());
-      await mariadb.kill();
-      await sleep(OUTAGE_MS);
-      await mariadb.start();
-      const backAtMs = Date.now();
+      const backAtMs = await crashDatabase();
 
       const labels = offsets.map((offset) => `due${offset}`);
       await waitUntil(() => labels.every((label) => completedAtMs.has(label)), RECOVERY_ALLOWANCE_MS + 1000, 'every timer to run').catch(() => undefined);
@@ -88,6 +94,31 @@ describe('timers due while MariaDB is down', () => {
       expect(givenUp).toEqual([]);
     } finally {
       await engine.stop(2000);
+    }
+  }, 60_000);
+
+  it('releases claims it buffered but never handed out once the database is back, so any process can run those jobs', async () => {
+    const repository = new SqlJobRepository(db, { claimBatchSize: 5, maxBufferedMs: 1000 });
+    const dueAt = new Date(Date.now() - 1000);
+    const ids = await repository.insertMany(
+      Array.from({ length: 3 }, () => ({ name: 'outage.buffered', priority: 0, type: 'normal', nextRunAt: dueAt, data: { dueAt: dueAt.toISOString() } }) satisfies JobParameters),
+    );
+    const now = new Date();
+    // One statement claims all three; one is handed out (and let go of here), two stay buffered.
+    const handedOut = await repository.getNextJobToRun('outage.buffered', new Date(now.getTime() + 500), new Date(now.getTime() - DEFAULT_LOCK_LIFETIME_MS), now, { lastModifiedBy: 'outage-test' });
+    expect(handedOut).toBeDefined();
+    const buffered = ids.filter((id) => id !== String(handedOut!._id));
+    try {
+      // The buffer's leftovers are released 1 s after the claim: in the middle of the outage.
+      const backAtMs = await crashDatabase();
+      const lockedOf = async () => {
+        const rows: { id: string }[] = await db.query('SELECT id FROM jobs WHERE id IN (?, ?) AND locked_at IS NOT NULL', buffered);
+        return rows.map((row) => row.id);
+      };
+      await waitUntil(async () => (await lockedOf()).length === 0, RECOVERY_ALLOWANCE_MS, 'the buffered claims to be released').catch(() => undefined);
+      expect({ stillLocked: await lockedOf(), withinMs: Date.now() - backAtMs <= RECOVERY_ALLOWANCE_MS }).toEqual({ stillLocked: [], withinMs: true });
+    } finally {
+      await repository.disconnect();
     }
   }, 60_000);
 });
