@@ -1,6 +1,6 @@
 // Webhooks while MariaDB is unreachable (issue 14 item 1): a backend process on a private mariadbd
-// that is killed answers 503 with Retry-After and "not stored, retry"; once MariaDB is back the same
-// request is stored (once).
+// that is killed answers 503 with Retry-After and "not stored, retry" (the tRPC API a 503 too); once
+// MariaDB is back the same request is stored (once).
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,6 +58,17 @@ describe('a webhook while the database is unreachable', () => {
       expect(refused, path).toMatchObject({ status: 503, retryAfter: String(DATABASE_UNREACHABLE_RETRY_AFTER_SECONDS) });
       expect(refused.body.error).toBe(`The database is unreachable: the message was not stored. Send the same request again in ${DATABASE_UNREACHABLE_RETRY_AFTER_SECONDS} seconds.`);
     }
+    // The agents' API says the same in its own words (a 503, not "something went wrong").
+    const change = await fetch(`${backend.url}/trpc/teams.create`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${acme.apiKey}` },
+      body: JSON.stringify({ name: 'Night shift' }),
+    });
+    expect(change.status).toBe(503);
+    expect(((await change.json()) as { error: unknown }).error).toMatchObject({
+      message: 'Baton cannot reach its database right now, so this may not have been saved. Check, then try again in a few seconds.',
+      data: { code: 'SERVICE_UNAVAILABLE' },
+    });
 
     await mariadb.start();
     await waitFor(() => fetch(`${backend.url}/healthz`).then((response) => response.json() as Promise<{ status: string }>), (health) => health.status !== 'down', 'the backend to reach MariaDB again', { timeoutMs: 30_000 });

@@ -129,6 +129,7 @@ export function createApp({ services, log, metrics, jobsHealth, batonEnv, webhoo
       },
       onError: ({ error, path }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error.cause ?? error, path, requestId: ctx.state.requestId }, 'procedure failed');
+        else if (error.code === 'SERVICE_UNAVAILABLE') log.warn({ err: error.cause ?? error, path, requestId: ctx.state.requestId }, 'procedure failed: database unreachable');
       },
     });
   });

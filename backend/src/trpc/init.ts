@@ -1,6 +1,6 @@
 // tRPC initialisation: the base procedures, the single domain-error mapping and error shapes.
 import { TRPCError, initTRPC } from '@trpc/server';
-import { isUniqueViolation } from '../db/errors.js';
+import { isDatabaseUnreachable, isUniqueViolation } from '../db/errors.js';
 import { isAdmin } from '../auth/principal.js';
 import { DomainError } from '../domain/errors.js';
 import type { Context } from './context.js';
@@ -57,6 +57,10 @@ const mapDomainErrors = t.middleware(async ({ next }) => {
   if (cause instanceof DomainError) throw new TRPCError({ code: cause.code, message: cause.message, cause });
   if (isUniqueViolation(cause)) {
     throw new TRPCError({ code: 'CONFLICT', message: 'That already exists: another change got there first. Reload and try again.', cause });
+  }
+  // A database restart is an outage to wait out, not a bug: 503, so clients (and agents) retry later.
+  if (isDatabaseUnreachable(cause)) {
+    throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'Baton cannot reach its database right now, so this may not have been saved. Check, then try again in a few seconds.', cause });
   }
   return result;
 });
