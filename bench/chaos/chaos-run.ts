@@ -117,8 +117,12 @@ export async function runChaos(options: ChaosOptions) {
 
     const drainStartedAt = Date.now();
     const drained = await waitUntilDrained(db, drainStartedAt + DRAIN_LIMIT_MS);
-    const receiverDuplicates = [...answeredPerKey.values()].filter((times) => times > 1).length;
-    const figures = await readChaosFigures(db, tally.acceptedIds, receiverDuplicates, streamStartedAt);
+    // A redelivery is an attempt whose answer Baton never saw (a timeout, or the acknowledgement lost
+    // with the database) sent again under the same idempotency key: at-least-once delivery, which the
+    // receiver dedupes on webhook-id as Standard Webhooks receivers must, so the customer sees one
+    // message. Reported, not a duplicate; a second AI reply to one customer message is (DUPLICATES).
+    const redeliveries = [...answeredPerKey.values()].filter((times) => times > 1).length;
+    const figures = await readChaosFigures(db, tally.acceptedIds, streamStartedAt);
     const healthDegradedSeen = Object.fromEntries(Object.entries(health).map(([kind, seen]) => [kind, seen!.degradationReported]));
     const healthyAgainAfterMs = Object.fromEntries(Object.entries(health).map(([kind, seen]) => [kind, seen!.healthyAgainAfterMs]));
     const ok =
@@ -137,7 +141,7 @@ export async function runChaos(options: ChaosOptions) {
       timerLateness: figures.timerLateness,
       faultStartsS: Object.fromEntries(planFaults(options.seconds).map((fault) => [fault.kind, fault.atMs / 1000])),
       lostDetail: figures.lostDetail,
-      receiverDuplicates,
+      redeliveries,
       failedReplies: figures.failedReplies,
       autoReleases: figures.autoReleases,
       slaChecks: figures.slaChecks,

@@ -109,10 +109,9 @@ function summarise(rows: TimerRow[], since: number): TimerLateness {
 
 /**
  * @param acceptedIds message ids of every customer message a backend answered 2xx (`accepted`).
- * @param receiverDuplicates replies the outbound receiver answered 200 more than once.
  * @param since the stream's start (epoch ms).
  */
-export async function readChaosFigures(db: DataSource, acceptedIds: readonly string[], receiverDuplicates: number, since: number): Promise<ChaosFigures> {
+export async function readChaosFigures(db: DataSource, acceptedIds: readonly string[], since: number): Promise<ChaosFigures> {
   const notStored = await countNotStored(db, acceptedIds);
   const undecided = await count(db, UNDECIDED);
   const stuck = await count(db, STUCK);
@@ -123,7 +122,7 @@ export async function readChaosFigures(db: DataSource, acceptedIds: readonly str
   return {
     lost: notStored + undecided + stuck,
     lostDetail: { notStored, undecided, stuck },
-    duplicates: (await count(db, DUPLICATES)) + receiverDuplicates,
+    duplicates: await count(db, DUPLICATES),
     sentAfterTakeover: await count(db, SENT_AFTER_TAKEOVER),
     failedReplies: await count(db, FAILED_REPLIES),
     autoReleases: autoReleases.length,
