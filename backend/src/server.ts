@@ -15,7 +15,7 @@ import { registerClockMetrics } from './http/clock-metrics.js';
 import type { Logger } from './logger.js';
 import { InProcessEventBus, type EventBus } from './realtime/event-bus.js';
 import { RedisEventBus, redactUrl } from './realtime/redis-event-bus.js';
-import { createJobEngine, type JobEngine } from './jobs/job-engine.js';
+import { createJobEngine, TIMER_LOCK_LIFETIME_MS, type JobEngine } from './jobs/job-engine.js';
 import { createSweep } from './jobs/sweep.js';
 import { AUTO_RELEASE_JOB, ZAutoReleasePayload } from './features/conversations/conversations.jobs.js';
 import { ESCALATION_FLUSH_JOB, SLA_CHECK_JOB, ZEscalationFlushPayload, ZSlaCheckPayload } from './features/escalations/escalations.jobs.js';
@@ -78,7 +78,7 @@ export class StartupError extends Error {
  * item 8); names, payloads and retry policies live in each feature's `*.jobs.ts`.
  */
 export function registerJobHandlers(engine: JobEngine, services: Services): void {
-  engine.define({ name: AUTO_RELEASE_JOB, schema: ZAutoReleasePayload, handle: async (payload) => { await services.conversations.autoRelease(payload); } });
+  engine.define({ name: AUTO_RELEASE_JOB, schema: ZAutoReleasePayload, lockLifetimeMs: TIMER_LOCK_LIFETIME_MS, handle: async (payload) => { await services.conversations.autoRelease(payload); } });
   engine.define({
     name: AI_DRAFT_JOB,
     schema: ZAiDraftPayload,
@@ -89,11 +89,12 @@ export function registerJobHandlers(engine: JobEngine, services: Services): void
     // The customer is waiting: once the AI stays down, agents see it on the banner (issue 11 item 7).
     onRetriesExhausted: (payload, error, attempts) => services.drafting.recordDraftFailure(payload, error, attempts),
   });
+  // Keeps the default lock: after its claim it makes the first delivery attempt, which may take a connector's timeout.
   engine.define({ name: REPLY_SEND_JOB, schema: ZReplySendPayload, handle: async (payload) => { await services.replies.sendDue(payload); } });
   // Deliveries after commit (issue 11 item 2): retried with the delivery backoff, then `failed`.
   engine.define({ name: REPLY_DELIVER_JOB, schema: ZReplyDeliverPayload, ...services.replies.deliveryJob });
   engine.define({ name: MESSAGE_DELIVER_JOB, schema: ZMessageDeliverPayload, ...services.messages.deliveryJob });
-  engine.define({ name: SLA_CHECK_JOB, schema: ZSlaCheckPayload, handle: async (payload) => { await services.sla.checkResponse(payload); } });
+  engine.define({ name: SLA_CHECK_JOB, schema: ZSlaCheckPayload, lockLifetimeMs: TIMER_LOCK_LIFETIME_MS, handle: async (payload) => { await services.sla.checkResponse(payload); } });
   engine.define({ name: ESCALATION_FLUSH_JOB, schema: ZEscalationFlushPayload, handle: async (payload) => { await services.escalations.flushNotifications(payload); } });
 }
 

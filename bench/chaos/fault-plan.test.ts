@@ -4,12 +4,12 @@ import { planFaults } from './fault-plan';
 
 describe('planFaults', () => {
   it.each([
-    [120, [14_400, 36_000, 60_000, 84_000], 60_000],
-    [60, [7_200, 18_000, 30_000, 42_000], 30_000],
-    [30, [3_600, 9_000, 15_000, 21_000], 20_000],
+    [120, [24_000, 57_600, 79_200, 93_600], 60_000],
+    [60, [12_000, 28_800, 39_600, 46_800], 30_000],
+    [30, [6_000, 14_400, 19_800, 23_400], 20_000],
   ])('%i s: starts %j, connector outage %i ms', (seconds, starts, outage) => {
     const plan = planFaults(seconds);
-    expect(plan.map((fault) => fault.kind)).toEqual(['killBackend', 'restartRedis', 'restartMariadb', 'failConnector']);
+    expect(plan.map((fault) => fault.kind)).toEqual(['restartRedis', 'restartMariadb', 'killBackend', 'failConnector']);
     expect(plan.map((fault) => fault.atMs)).toEqual(starts);
     expect(plan[3]!.holdMs).toBe(outage);
   });

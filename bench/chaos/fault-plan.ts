@@ -18,13 +18,15 @@ const SERVER_DOWN_MS = 5_000;
 const CONNECTOR_OUTAGE_MS = 60_000;
 const SHORTEST_CONNECTOR_OUTAGE_MS = 20_000;
 
-/** @example planFaults(120)[3] // { kind: 'failConnector', atMs: 84000, holdMs: 60000 } */
+/** @example planFaults(120)[3] // { kind: 'failConnector', atMs: 93600, holdMs: 60000 } */
 export function planFaults(seconds: number): PlannedFault[] {
   const at = (share: number) => Math.round(seconds * 1000 * share);
   return [
-    { kind: 'killBackend', atMs: at(0.12), holdMs: KILL_HOLD_MS },
-    { kind: 'restartRedis', atMs: at(0.3), holdMs: SERVER_DOWN_MS },
-    { kind: 'restartMariadb', atMs: at(0.5), holdMs: SERVER_DOWN_MS },
-    { kind: 'failConnector', atMs: at(0.7), holdMs: Math.max(SHORTEST_CONNECTOR_OUTAGE_MS, Math.min(CONNECTOR_OUTAGE_MS, at(0.5))) },
+    // Timers (auto-release, SLA: 1 minute at least) fall due from 60 s on: in a 120 s run the MariaDB
+    // crash and the kill land while they do, so their lateness measures both.
+    { kind: 'restartRedis', atMs: at(0.2), holdMs: SERVER_DOWN_MS },
+    { kind: 'restartMariadb', atMs: at(0.48), holdMs: SERVER_DOWN_MS },
+    { kind: 'killBackend', atMs: at(0.66), holdMs: KILL_HOLD_MS },
+    { kind: 'failConnector', atMs: at(0.78), holdMs: Math.max(SHORTEST_CONNECTOR_OUTAGE_MS, Math.min(CONNECTOR_OUTAGE_MS, at(0.5))) },
   ];
 }
