@@ -64,7 +64,7 @@ describe('an AI reply whose connector is down', () => {
     expect(receiver.requests.filter((request) => request.key === replyId)).toHaveLength(1);
 
     const view = await sam.conversations.get.query({ id: conversationId });
-    expect(view.failedReply).toMatchObject({ id: replyId, error: 'Not sent: the connector could not be reached, and the conversation was taken over since', attempts: 1 });
+    expect(view.failedReply).toMatchObject({ id: replyId, error: 'The connector could not be reached, and the conversation was taken over since: retries stopped', attempts: 1 });
     const { events, messages } = await storedTimeline(backend.server.db, conversationId);
     expect(messages.filter((message) => message.author === 'ai')).toEqual([]);
     const failed = events.filter((event) => event.type === 'reply.failed');

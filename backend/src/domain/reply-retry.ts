@@ -5,10 +5,10 @@ import { decideDeliveryFailed, type ReplyDecision, type ScheduledReplyState } fr
 
 /** What the banner and the timeline say of a reply whose retries a human (or the customer) stopped. */
 export const RETRY_STOPPED_BECAUSE: Readonly<Record<SafetyRailBlock, string>> = Object.freeze({
-  taken_over: 'Not sent: the connector could not be reached, and the conversation was taken over since',
-  human_replied_since: 'Not sent: the connector could not be reached, and an agent wrote to the customer since',
-  newer_customer_message: 'Not sent: the connector could not be reached, and the customer wrote again since',
-  no_customer_message: 'Not sent: the connector could not be reached, and the message it answered is gone',
+  taken_over: 'The connector could not be reached, and the conversation was taken over since: retries stopped',
+  human_replied_since: 'The connector could not be reached, and an agent wrote to the customer since: retries stopped',
+  newer_customer_message: 'The connector could not be reached, and the customer wrote again since: retries stopped',
+  no_customer_message: 'The connector could not be reached, and the message it answered is gone: retries stopped',
 });
 
 /**
