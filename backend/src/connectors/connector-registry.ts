@@ -65,6 +65,7 @@ export function createConnectorRegistry(options: { db: DataSource; log: Logger; 
         return null;
       }
     };
+    const withHealth = (connector: Connector | null, kind: string) => connector && withDeliveryHealth(connector, { db, log, tenantId, kind });
     const { rt, twilio, smtp, webhook } = settings;
     const missing = (kind: 'twilio' | 'smtp') => {
       log.warn({ tenantId, connector: kind }, `the ${kind} connector is configured but not available in this build; messages fall back to the next connector`);
@@ -74,8 +75,8 @@ export function createConnectorRegistry(options: { db: DataSource; log: Logger; 
       rt: rt && attempt('rt', () => createRtConnector({ ...rt, timeoutMs: DEFAULT_RT_TIMEOUT_MS })),
       twilio: twilio && attempt('twilio', () => (factories.twilio ? factories.twilio({ ...twilio, timeoutMs: DEFAULT_CONNECTOR_TIMEOUT_MS }) : missing('twilio'))),
       smtp: smtp && attempt('smtp', () => (factories.smtp ? factories.smtp({ ...smtp, timeoutMs: DEFAULT_CONNECTOR_TIMEOUT_MS }) : missing('smtp'))),
-      // Its failures show on /healthz (delivery-health.ts) while they last.
-      webhook: webhook && attempt('webhook', () => withDeliveryHealth(createWebhookConnector({ url: webhook.url, secret: webhook.secret, timeoutMs: webhook.timeoutMs }), { db, log, tenantId, kind: 'webhook' })),
+      // Its failures show on /healthz (delivery-health.ts) while they last, recorded once rid of secrets.
+      webhook: webhook && withHealth(attempt('webhook', () => createWebhookConnector({ url: webhook.url, secret: webhook.secret, timeoutMs: webhook.timeoutMs })), 'webhook'),
     };
   }
 

@@ -11,9 +11,9 @@ export const SUCCESS_WRITE_EVERY_MS = 10_000;
 
 /**
  * Wraps `connector` (built for one tenant) so each delivery's outcome is recorded under `kind`. A
- * failed write is logged, never thrown: the delivery's own outcome stands. Errors recorded are the
- * connector's own texts (status codes, timeouts), which never carry its secret.
- * @example withDeliveryHealth(createWebhookConnector(settings), { db, log, tenantId, kind: 'webhook' })
+ * failed write is logged, never thrown: the delivery's own outcome stands. Wrap a connector whose
+ * failures are already rid of secrets (secret-hiding.ts): the recorded text shows on /healthz.
+ * @example withDeliveryHealth(withSecretsHidden(createWebhookConnector(settings), secrets), { db, log, tenantId, kind: 'webhook' })
  */
 export function withDeliveryHealth(connector: Connector, options: { db: DataSource; log: Logger; tenantId: string; kind: string; now?: () => Date }): Connector {
   const { db, log, tenantId, kind } = options;

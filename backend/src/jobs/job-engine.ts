@@ -45,9 +45,10 @@ export class JobTimeoutError extends Error {
 
 export const DEFAULT_LOCK_LIFETIME_MS = 60_000;
 /**
- * For timers whose handler only reads and writes the database (auto-release, SLA check): a process killed while holding their claim frees it after 15 s, not 60 s, so they
- * fire late by about the outage (issue 14). Their runs take milliseconds; a run cut at 90 % of this
- * is retried, and their effects are guarded, so a second run finds nothing to do.
+ * For timers whose handler only reads and writes the database (auto-release, SLA check): a process
+ * killed while holding their claim frees it after 15 s, not 60 s, so they fire late by about the
+ * outage (issue 14). Their runs take milliseconds; a run cut at 90 % of this is retried, and their
+ * effects are guarded, so a second run finds nothing to do.
  */
 export const TIMER_LOCK_LIFETIME_MS = 15_000;
 
